@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+INSTALLED := $(VENV)/.installed
+CSS := static/css/site.css
+HOST := 127.0.0.1:8000
+
+.PHONY: run install css migrate content test lint check clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CSS): node_modules/.installed $(wildcard static/scss/*.scss)
+	npx --no-install sass --no-source-map --style=compressed --quiet-deps \
+		--silence-deprecation=import --load-path=node_modules static/scss/site.scss $@
+
+css: $(CSS)
+
+install: $(INSTALLED) $(CSS)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+content: migrate
+	$(PY) manage.py load_clinic_content
+
+run: content
+	@echo ""
+	@echo "  Site:   http://$(HOST)/"
+	@echo "  Admin:  http://$(HOST)/$${DJANGO_ADMIN_URL:-admin/}"
+	@echo "  First staff account:  $(PY) manage.py createsuperuser"
+	@echo ""
+	$(PY) manage.py runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
+test: lint check
+	@rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; \
+	exit $$rc
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles $(CSS)

@@ -1,0 +1,22 @@
+"""Root URLs. The page catch-all comes last: every other path wins over an editor's slug."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from pages.sitemaps import PageSitemap
+from pages.views import robots_txt
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("consultation/", include("consultations.urls")),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": PageSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("", include("pages.urls")),
+]

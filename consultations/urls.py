@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consultations"
+
+urlpatterns = [
+    path("", views.consultation_request_create_view, name="request_create"),
+]

@@ -1,0 +1,418 @@
+"""What patients read: pages made of ordered, typed blocks, and the clinic's site settings.
+
+Every word on a public page comes from these models, so the clinic's editors can change it in
+the admin without a deploy. Editor text is stored as plain text and escaped on output.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from solo.models import SingletonModel
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        """The only pages the public may see: views, menus and the sitemap all start here."""
+        return self.filter(status=Page.Status.PUBLISHED)
+
+
+class Page(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft (hidden from the public)"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(
+        "page heading",
+        max_length=200,
+        help_text="The main heading (H1) at the top of the page.",
+    )
+    seo_title = models.CharField(
+        "title in search results",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Shown in the browser tab, search results and link previews. "
+            "Leave blank to use the page heading."
+        ),
+    )
+    meta_description = models.CharField(
+        "summary for search results",
+        max_length=300,
+        blank=True,
+        help_text="One or two plain sentences (about 150 characters) shown under the title in search results.",
+    )
+    slug = models.SlugField(
+        "web address part",
+        max_length=100,
+        blank=True,
+        help_text=(
+            "Lowercase words joined by hyphens, e.g. “fibromyalgia”. Together with the parent "
+            "page it makes the address: /conditions/fibromyalgia/. Leave blank only for the home page."
+        ),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="parent page",
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
+        help_text="The page this one sits under, e.g. “Conditions we treat”. Shapes the address and breadcrumbs.",
+    )
+    url_path = models.CharField(
+        "address",
+        max_length=500,
+        unique=True,
+        editable=False,
+        help_text="Worked out from the parent pages and the web address part.",
+    )
+    menu_order = models.PositiveSmallIntegerField(
+        "order",
+        default=100,
+        help_text="Lower numbers come first in menus and listings.",
+    )
+    show_in_menu = models.BooleanField(
+        "show in the main menu",
+        default=False,
+        help_text="Adds the page to the navigation at the top of every page.",
+    )
+    menu_title = models.CharField(
+        "menu label",
+        max_length=60,
+        blank=True,
+        help_text="A short label for menus and breadcrumbs. Leave blank to use the page heading.",
+    )
+    summary = models.CharField(
+        "listing summary",
+        max_length=300,
+        blank=True,
+        help_text="One sentence shown when this page is listed under its parent page.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published pages are visible to the public. Drafts can be previewed by staff.",
+    )
+    first_published_at = models.DateTimeField(
+        "first published",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["menu_order", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug="") | Q(parent__isnull=True),
+                name="page_slug_required_below_home",
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(parent__isnull=True),
+                name="page_unique_top_level_slug",
+            ),
+            models.UniqueConstraint(fields=["parent", "slug"], name="page_unique_slug_in_parent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+        old_path = self.url_path
+        self.url_path = self.build_url_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.url_path:
+            for child in self.children.all():
+                child.save()
+
+    def get_absolute_url(self):
+        return self.url_path
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def document_title(self):
+        return self.seo_title or self.title
+
+    @property
+    def label(self):
+        return self.menu_title or self.title
+
+    def build_url_path(self):
+        if self.parent_id is None:
+            return f"/{self.slug}/" if self.slug else "/"
+        return f"{self.parent.url_path}{self.slug}/"
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is not None and not self.slug:
+            raise ValidationError(
+                {"slug": "Every page below the home page needs a web address part."}
+            )
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "A page cannot sit under itself or its own sub-pages."}
+                )
+            ancestor = ancestor.parent
+        reserved = {
+            "admin",
+            "consultation",
+            "static",
+            "media",
+            "sitemap.xml",
+            "robots.txt",
+            "preview",
+        }
+        if self.parent_id is None and self.slug in reserved:
+            raise ValidationError({"slug": "This address is used by another part of the site."})
+
+
+class BlockQuerySet(models.QuerySet):
+    def in_reading_order(self):
+        return self.order_by("position", "pk")
+
+
+class Block(models.Model):
+    """One piece of a page body. Which fields a block uses depends on its kind."""
+
+    class Kind(models.TextChoices):
+        HEADING = "heading", "Heading"
+        PARAGRAPH = "paragraph", "Paragraph"
+        LIST = "list", "Bulleted list"
+        FAQ = "faq", "FAQ: question and answer"
+        CALL_TO_ACTION = "cta", "Call to action"
+        CALLOUT = "callout", "Callout (notice or disclaimer)"
+        CONTACT = "contact", "Clinic contact details (from site settings)"
+
+    class Level(models.IntegerChoices):
+        H2 = 2, "Section heading (H2)"
+        H3 = 3, "Sub-heading (H3)"
+
+    class Target(models.TextChoices):
+        CONSULTATION_REQUEST = "consultation", "Consultation request form"
+
+    page = models.ForeignKey(Page, related_name="blocks", on_delete=models.CASCADE)
+    position = models.PositiveIntegerField("order", default=0, db_index=True)
+    kind = models.CharField(
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.PARAGRAPH,
+        help_text="What this block is. Each kind uses the fields named in their help texts.",
+    )
+    heading_level = models.PositiveSmallIntegerField(
+        "heading level",
+        choices=Level.choices,
+        null=True,
+        blank=True,
+        help_text="Headings only: H2 starts a section (listed under “On this page”); H3 sits inside one.",
+    )
+    heading = models.CharField(
+        "heading or question",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Heading: its text. FAQ: the question. Call to action and callout: an optional title."
+        ),
+    )
+    anchor = models.SlugField(
+        "link anchor",
+        max_length=80,
+        blank=True,
+        help_text=(
+            "Headings only: the part after # in links to this section. Filled in from the "
+            "heading the first time; keep it unchanged so existing links keep working."
+        ),
+    )
+    text = models.TextField(
+        "text",
+        blank=True,
+        help_text=(
+            "Paragraph: the paragraph. Bulleted list: an optional sentence introducing the list. "
+            "FAQ: the answer. Call to action and callout: the message."
+        ),
+    )
+    items = models.TextField(
+        "list items",
+        blank=True,
+        help_text="Bulleted lists only: one item per line.",
+    )
+    button_label = models.CharField(
+        "button label",
+        max_length=80,
+        blank=True,
+        help_text="Call to action only: the words on the button, e.g. “Request a confidential consultation”.",
+    )
+    button_target = models.CharField(
+        "button leads to",
+        max_length=20,
+        choices=Target.choices,
+        blank=True,
+        help_text="Call to action only: where the button takes the reader.",
+    )
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "anchor"],
+                condition=~Q(anchor=""),
+                name="block_unique_anchor_per_page",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {(self.heading or self.text)[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.takes_anchor and not self.anchor:
+            self.anchor = self._free_anchor(slugify(self.heading)[:70] or "section")
+        super().save(*args, **kwargs)
+
+    @property
+    def item_list(self):
+        return [line.strip() for line in self.items.splitlines() if line.strip()]
+
+    @property
+    def target_url(self):
+        if self.button_target == self.Target.CONSULTATION_REQUEST:
+            return reverse("consultations:request_create")
+        return ""
+
+    def clean(self):
+        """Refuse blocks that would render broken, with the message beside the field at fault."""
+        super().clean()
+        errors = {}
+        kind = self.kind
+        if kind == self.Kind.HEADING:
+            if not self.heading.strip():
+                errors["heading"] = "A heading needs its text."
+            if self.heading_level is None:
+                errors["heading_level"] = "Choose H2 for a section or H3 for a sub-heading."
+        elif self.heading_level is not None:
+            errors["heading_level"] = "Only headings have a level; clear this field."
+        if kind == self.Kind.PARAGRAPH and not self.text.strip():
+            errors["text"] = "A paragraph needs some text."
+        if kind == self.Kind.LIST and not self.item_list:
+            errors["items"] = "A bulleted list needs at least one item (one per line)."
+        if kind != self.Kind.LIST and self.items.strip():
+            errors["items"] = "Only bulleted lists have items; clear this field."
+        if kind == self.Kind.FAQ:
+            if not self.heading.strip():
+                errors["heading"] = "An FAQ needs its question."
+            if not self.text.strip():
+                errors["text"] = "An FAQ needs an answer to its question."
+        if kind == self.Kind.CALL_TO_ACTION:
+            if not self.button_label.strip():
+                errors["button_label"] = "A call to action needs the words for its button."
+            if not self.button_target:
+                errors["button_target"] = "Choose where the button leads."
+        if kind == self.Kind.CALLOUT and not self.text.strip():
+            errors["text"] = "A callout needs its message."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def starts_section(self):
+        """Sections listed under “On this page”: H2 headings and titled calls to action."""
+        if self.kind == self.Kind.HEADING:
+            return self.heading_level == self.Level.H2
+        return self.kind == self.Kind.CALL_TO_ACTION and bool(self.heading)
+
+    @property
+    def takes_anchor(self):
+        return self.kind == self.Kind.HEADING or self.starts_section
+
+    def _free_anchor(self, base):
+        """`base`, or `base-2`, `base-3`… when another block of the page already uses it."""
+        taken = set(
+            Block.objects.filter(page_id=self.page_id, anchor__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("anchor", flat=True)
+        )
+        candidate, number = base, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        return candidate
+
+
+class SiteSettings(SingletonModel):
+    """The clinic's details, shown in the header, footer, contact block and search data."""
+
+    clinic_name = models.CharField(
+        max_length=120,
+        default="Texas Ketamine & Wellness Center",
+        help_text="The clinic's name as patients should see it.",
+    )
+    street_address = models.CharField(max_length=200, blank=True, help_text="Street and number.")
+    locality = models.CharField("city", max_length=100, blank=True)
+    region = models.CharField("state", max_length=50, blank=True, default="TX")
+    postal_code = models.CharField("ZIP code", max_length=20, blank=True)
+    phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The number patients call, written as it should appear, e.g. (512) 555-0123.",
+    )
+    email = models.EmailField("e-mail", blank=True, help_text="The clinic's public e-mail address.")
+    hours = models.TextField(
+        "opening hours",
+        blank=True,
+        help_text="One line per day or range, e.g. “Monday–Friday: 8 am – 5 pm”.",
+    )
+    emergency_notice = models.TextField(
+        max_length=500,
+        default=(
+            "This website is not for emergencies. If you are in danger, call 911. "
+            "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline)."
+        ),
+        help_text="Shown in the footer of every page and beside the consultation form.",
+    )
+    medical_disclaimer = models.TextField(
+        max_length=1000,
+        default=(
+            "The information on this website is general education, not medical advice. "
+            "Talk with a physician about your own situation."
+        ),
+        help_text="Shown in the footer of every page.",
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    @property
+    def address_lines(self):
+        city_line = " ".join(
+            p
+            for p in [f"{self.locality}," if self.locality else "", self.region, self.postal_code]
+            if p
+        )
+        return [line for line in [self.street_address, city_line.strip(" ,")] if line]
+
+    @property
+    def hours_lines(self):
+        return [line.strip() for line in self.hours.splitlines() if line.strip()]
+
+    @property
+    def phone_href(self):
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        return f"tel:{digits}" if digits else ""

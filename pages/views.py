@@ -1,0 +1,49 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .models import Page
+
+
+def _render_page(request, page, *, preview=False):
+    site_tree = selectors.SiteTree.load()
+    context = {
+        "page": page,
+        "blocks": selectors.page_blocks(page),
+        "site_tree": site_tree,
+        "breadcrumbs": site_tree.ancestors(page),
+        "child_pages": site_tree.children(page),
+        "preview": preview,
+        "canonical_url": request.build_absolute_uri(page.url_path),
+    }
+    return render(request, "pages/page_detail.html", context)
+
+
+@require_safe
+def page_detail(request, url_path=""):
+    page = selectors.published_page_for_path(f"/{url_path}")
+    if page is None:
+        raise Http404("No published page at this address")
+    return _render_page(request, page)
+
+
+@never_cache
+@staff_member_required
+@require_safe
+def page_preview(request, pk):
+    """Staff see any page, draft or not, exactly as it will look; search engines never do."""
+    page = get_object_or_404(Page, pk=pk)
+    response = _render_page(request, page, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    lines = ["User-agent: *", "Disallow: /consultation/", "", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
