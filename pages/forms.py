@@ -1,10 +1,10 @@
-from django import forms
+from adminsortable2.admin import CustomInlineFormSet
 from django.core.exceptions import ValidationError
 
 from .models import Block
 
 
-class BlockInlineFormSet(forms.BaseInlineFormSet):
+class BlockInlineFormSet(CustomInlineFormSet):
     """Checks that need the whole page: heading order and unique anchors."""
 
     def clean(self):

@@ -1,0 +1,196 @@
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pages.models import Block, Page
+
+from .factories import BlockFactory, PageFactory
+
+FIBROMYALGIA_URL = "/conditions/fibromyalgia/"
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def json_ld(response):
+    return [
+        json.loads(tag.string)
+        for tag in soup(response).find_all("script", type="application/ld+json")
+    ]
+
+
+def test_fibromyalgia_page_renders_in_at_most_four_queries(
+    clinic_content, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        assert client.get(FIBROMYALGIA_URL).status_code == 200
+
+
+def test_query_count_does_not_grow_with_the_number_of_blocks(clinic_content, client):
+    page = Page.objects.get(url_path=FIBROMYALGIA_URL)
+    with CaptureQueriesContext(connection) as before:
+        client.get(FIBROMYALGIA_URL)
+    BlockFactory.create_batch(40, page=page, position=500)
+    with CaptureQueriesContext(connection) as after:
+        client.get(FIBROMYALGIA_URL)
+    assert len(after) == len(before) <= 4
+
+
+def test_draft_page_is_not_found_by_the_public(clinic_content, client):
+    PageFactory(slug="draft-page", status=Page.Status.DRAFT)
+    assert client.get("/draft-page/").status_code == 404
+
+
+def test_draft_page_is_left_out_of_menus_listings_and_sitemap(clinic_content, client):
+    conditions = Page.objects.get(url_path="/conditions/")
+    PageFactory(
+        parent=conditions,
+        slug="migraine",
+        title="Secret draft",
+        show_in_menu=True,
+        status=Page.Status.DRAFT,
+    )
+    assert "Secret draft" not in client.get("/conditions/").text
+    assert "/conditions/migraine/" not in client.get("/sitemap.xml").text
+
+
+def test_staff_preview_shows_a_draft_with_noindex(clinic_content, admin_client):
+    draft = PageFactory(slug="draft-page", title="Coming soon", status=Page.Status.DRAFT)
+    response = admin_client.get(f"/preview/{draft.pk}/")
+    assert response.status_code == 200
+    assert "Coming soon" in response.text
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert soup(response).find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_preview_is_closed_to_the_public(clinic_content, client):
+    draft = PageFactory(slug="draft-page", status=Page.Status.DRAFT)
+    response = client.get(f"/preview/{draft.pk}/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_breadcrumbs_lead_home_through_the_parent(clinic_content, client):
+    crumbs = soup(client.get(FIBROMYALGIA_URL)).select("nav.breadcrumbs a")
+    assert [a["href"] for a in crumbs] == ["/", "/conditions/", FIBROMYALGIA_URL]
+    assert crumbs[-1]["aria-current"] == "page"
+
+
+def test_conditions_page_lists_its_published_children(clinic_content, client):
+    listing = soup(client.get("/conditions/")).select("ul.child-pages a")
+    assert [a["href"] for a in listing] == [FIBROMYALGIA_URL]
+
+
+def test_header_and_footer_read_the_site_settings(clinic_content, client):
+    from pages.models import SiteSettings
+
+    settings = SiteSettings.get_solo()
+    settings.phone = "(512) 555-0199"
+    settings.emergency_notice = "Call 911 in an emergency; call or text 988 in crisis."
+    settings.save()
+    html = soup(client.get("/"))
+    assert html.select_one("header .site-phone").get_text(strip=True).endswith("(512) 555-0199")
+    assert html.select_one("footer .emergency").get_text() == settings.emergency_notice
+
+
+def test_seo_tags_on_the_fibromyalgia_page(clinic_content, client):
+    html = soup(client.get(FIBROMYALGIA_URL))
+    assert html.find("link", rel="canonical")["href"] == f"http://testserver{FIBROMYALGIA_URL}"
+    assert html.find("meta", attrs={"name": "description"})["content"].startswith("Physician-led")
+    assert html.find("meta", property="og:url")["content"] == f"http://testserver{FIBROMYALGIA_URL}"
+    assert html.html["lang"] == "en"
+
+
+def test_json_ld_describes_the_page_its_faqs_and_the_clinic(clinic_content, client):
+    documents = {doc["@type"]: doc for doc in json_ld(client.get(FIBROMYALGIA_URL))}
+    assert set(documents) == {"MedicalWebPage", "FAQPage", "MedicalClinic"}
+    page = documents["MedicalWebPage"]
+    assert page["headline"] == "Ketamine Therapy for Fibromyalgia"
+    assert page["url"] == f"http://testserver{FIBROMYALGIA_URL}"
+    faq = documents["FAQPage"]["mainEntity"]
+    assert [q["name"] for q in faq][0] == "Is ketamine approved for fibromyalgia?"
+    assert len(faq) == 4 and all(q["acceptedAnswer"]["text"] for q in faq)
+    clinic = documents["MedicalClinic"]
+    assert clinic["name"] == "Texas Ketamine & Wellness Center"
+    assert clinic["telephone"] == "(512) 555-0100"
+    assert clinic["address"]["addressRegion"] == "TX"
+
+
+def test_pages_without_faqs_carry_no_faq_json_ld(clinic_content, client):
+    types = {doc["@type"] for doc in json_ld(client.get("/about/"))}
+    assert types == {"MedicalWebPage", "MedicalClinic"}
+
+
+def test_sitemap_lists_published_pages_with_lastmod(clinic_content, client):
+    PageFactory(slug="hidden", status=Page.Status.DRAFT)
+    body = client.get("/sitemap.xml").text
+    for url in ["/", "/conditions/", FIBROMYALGIA_URL, "/about/", "/privacy/"]:
+        assert f"<loc>http://testserver{url}</loc>" in body
+    assert "/hidden/" not in body
+    assert body.count("<lastmod>") == 5
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    body = client.get("/robots.txt").text
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+@pytest.mark.django_db
+def test_404_page_renders_without_touching_the_database(rf, django_assert_num_queries):
+    from django.http import Http404
+    from django.views.defaults import page_not_found
+
+    with django_assert_num_queries(0):
+        response = page_not_found(rf.get("/no-such-page/"), Http404())
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+    assert "911" in response.content.decode()
+
+
+def test_unknown_address_gets_the_404_page(clinic_content, client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.text
+
+
+def test_500_page_renders_without_the_database(settings):
+    from django.template import loader
+
+    # Django renders 500.html with an empty context and no request: nothing may need the DB.
+    html = loader.get_template("500.html").render()
+    assert "Something went wrong on our side" in html and "988" in html
+
+
+def test_editing_a_block_changes_the_served_page_at_once(clinic_content, client):
+    block = Block.objects.get(page__url_path=FIBROMYALGIA_URL, heading="Understanding Fibromyalgia")
+    block.heading = "Understanding fibromyalgia today"
+    block.save()
+    assert "Understanding fibromyalgia today" in client.get(FIBROMYALGIA_URL).text
+
+
+def test_public_pages_carry_no_inline_script_or_style(clinic_content, client):
+    for url in ["/", "/conditions/", FIBROMYALGIA_URL, "/about/", "/privacy/"]:
+        html = soup(client.get(url))
+        assert not html.select("[style]"), url
+        assert not html.find("style"), url
+        scripts = html.find_all("script")
+        assert all(tag.get("type") == "application/ld+json" for tag in scripts), url
+
+
+def test_public_pages_link_no_third_party_host(clinic_content, client):
+    for url in ["/", FIBROMYALGIA_URL]:
+        html = soup(client.get(url))
+        sources = [
+            tag.get("src") or tag.get("href") for tag in html.find_all(["link", "script", "img"])
+        ]
+        external = [
+            s
+            for s in sources
+            if s and s.startswith(("http:", "https:", "//")) and "testserver" not in s
+        ]
+        assert external == [], url
