@@ -6,13 +6,20 @@ from bs4 import BeautifulSoup
 from pages.models import Block, Page, SiteSettings
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>"\'><b>'
+SHORT_PAYLOAD = "<img src=x onerror=alert(1)>"  # for fields too short for the whole payload
+
+
+def poison(instance, names):
+    for name in names:
+        max_length = instance._meta.get_field(name).max_length or 10_000
+        value = PAYLOAD if len(PAYLOAD) <= max_length else SHORT_PAYLOAD
+        setattr(instance, name, value)
 
 
 @pytest.fixture
 def poisoned_page(clinic_content):
     page = Page.objects.get(url_path="/conditions/fibromyalgia/")
-    for name in ("title", "seo_title", "meta_description", "menu_title", "summary"):
-        setattr(page, name, f"{name} {PAYLOAD}")
+    poison(page, ("title", "seo_title", "meta_description", "menu_title", "summary"))
     page.save()
     page.blocks.all().delete()
     kinds = [
@@ -33,16 +40,18 @@ def poisoned_page(clinic_content):
     for position, fields in enumerate(kinds):
         Block.objects.create(page=page, position=position, **fields)
     settings = SiteSettings.get_solo()
-    for name in (
-        "clinic_name",
-        "street_address",
-        "locality",
-        "phone",
-        "hours",
-        "emergency_notice",
-        "medical_disclaimer",
-    ):
-        setattr(settings, name, f"{name} {PAYLOAD}")
+    poison(
+        settings,
+        (
+            "clinic_name",
+            "street_address",
+            "locality",
+            "phone",
+            "hours",
+            "emergency_notice",
+            "medical_disclaimer",
+        ),
+    )
     settings.save()
     return page
 
