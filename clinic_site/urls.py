@@ -11,6 +11,7 @@ from pages.views import robots_txt
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("consultation/", include("consultations.urls")),
+    path("", include("ops.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

@@ -6,6 +6,7 @@ reader below; .env.example lists each variable with a safe example.
 
 from pathlib import Path
 
+import csp.constants
 import environ
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -27,12 +28,21 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "solo",
     "adminsortable2",
+    "csp",
+    "django_guid",
     "pages",
     "consultations",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id (see "Production hardening").
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files get the policy headers too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +105,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
@@ -119,9 +129,117 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # How long a published page stays in the anonymous cache when nothing changes it.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
+# --- Production hardening (issue 8) -----------------------------------------------------
+# Security headers on every response. HSTS is only ever sent over HTTPS, so it is harmless in
+# development; prod.py adds the redirect to HTTPS and the Secure cookie flags.
+SECURE_HSTS_SECONDS = 63_072_000  # two years, as the preload list requires
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# No other site has any use for our static files.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
+# Nothing inline, nothing from another host. Pages run no script at all; the admin loads its
+# own files. A template that ever needs an inline script uses {{ request.csp_nonce }}, and
+# only then does the nonce appear in the header. Bootstrap draws form controls with data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp.constants.NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Browser features the site never uses are switched off for it and anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+
+# Sessions: read from the shared cache, kept in the database, when Redis is there; a
+# per-process memory cache would keep a signed-out session alive in the other processes.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
+# Request id: taken from the proxy's X-Request-ID when it is a well-formed UUID (nginx's
+# $request_id is one), otherwise made here; returned in the response and put on every log line.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+}
+
+# Log records pass these filters before any handler writes them. The consultation app's
+# PHI scrubber belongs in LOG_FILTERS too, so no handler can ever see a patient's words.
+LOG_FILTERS = {
+    "request_id": {
+        "()": "django_guid.log_filters.CorrelationId",
+        "correlation_id_field": "request_id",
+    },
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": LOG_FILTERS,
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # prod.py switches the console to this: one JSON object per line.
+        "json": {"()": "ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text",
+            "filters": list(LOG_FILTERS),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-guid says at INFO level whether each request brought an id; only warnings matter.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }

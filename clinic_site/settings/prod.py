@@ -7,7 +7,7 @@ ImproperlyConfigured naming the variable.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOGGING, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -17,3 +17,26 @@ if not ALLOWED_HOSTS:
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Production hardening (issue 8) -----------------------------------------------------
+# TLS ends at the proxy in front of gunicorn (docs/deploy.md); it must set X-Forwarded-Proto
+# and strip any copy the client sent, so this header is only trusted from it.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The load balancer probes over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+
+# Hashed, compressed static files served by WhiteNoise; hashed names are cached for a year.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Without Redis each gunicorn worker has its own memory cache, and an edit saved through one
+# worker could not clear the pages cached by the others: the page cache is then off by default.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+
+# One JSON object per log line, for the log collector.
+LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -13,3 +13,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REDIS_URL = env("REDIS_URL", default="")
+
+# WhiteNoise serves from the source folders: tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+# The anonymous page cache is on only in the tests about it (tests/pages/test_cache.py), so
+# no other test sees a page cached by an earlier one.
+PAGE_CACHE_SECONDS = 0

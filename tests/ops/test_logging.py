@@ -1,0 +1,69 @@
+"""Log lines are JSON, carry the request id, and errors carry enough to debug."""
+
+import io
+import json
+import logging
+
+import pytest
+from django.test import Client
+
+from ops.logging import JsonFormatter
+
+PROXY_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+
+@pytest.fixture
+def json_log():
+    """What the production console handler would write, one JSON object per line."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    for spec in settings.LOG_FILTERS.values():
+        options = {k: v for k, v in spec.items() if k != "()"}
+        handler.addFilter(import_string(spec["()"])(**options))
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    logger.removeHandler(handler)
+
+
+@pytest.fixture
+def failing_client(db, settings):
+    settings.ROOT_URLCONF = "tests.ops.urls_failing"
+    return Client(raise_request_exception=False)
+
+
+def test_error_line_is_json_with_request_id_method_path_and_traceback(failing_client, json_log):
+    response = failing_client.get("/failing/?q=secret-words")
+    [line] = json_log()
+    assert line["level"] == "ERROR"
+    assert line["logger"] == "django.request"
+    assert line["status_code"] == 500
+    assert line["method"] == "GET"
+    assert line["path"] == "/failing/"
+    assert line["request_id"] == response["X-Request-ID"]
+    assert "RuntimeError: a bug, for the 500 page test" in line["exc_info"]
+    assert "time" in line
+    assert "secret-words" not in json.dumps(line)
+
+
+def test_well_formed_request_id_from_the_proxy_is_kept(failing_client, json_log):
+    response = failing_client.get("/failing/", HTTP_X_REQUEST_ID=PROXY_ID)
+    assert response["X-Request-ID"] == PROXY_ID
+    assert json_log()[0]["request_id"] == PROXY_ID
+
+
+@pytest.mark.parametrize("sent", ["", "short", "x" * 300, "abc\ndef", '{"json": 1}'])
+def test_malformed_request_id_is_replaced_by_a_fresh_one(db, client, sent):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID=sent)
+    made = response["X-Request-ID"]
+    assert made != sent
+    assert len(made) == 32
+    int(made, 16)
+
+
+def test_each_request_gets_its_own_id(db, client):
+    assert client.get("/healthz")["X-Request-ID"] != client.get("/healthz")["X-Request-ID"]
