@@ -6,4 +6,5 @@ app_name = "consultations"
 
 urlpatterns = [
     path("", views.consultation_request_create_view, name="request_create"),
+    path("sent/", views.consultation_request_done_view, name="request_done"),
 ]

@@ -1,6 +1,83 @@
-from django.shortcuts import render
+"""The patient's side: the consultation request form and its confirmation page."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
+
+from pages.models import SiteSettings
+
+from .forms import ConsultationRequestForm, submission_token_issue
+from .selectors import consultation_request_exists, privacy_notice_current
+from .services import client_rate_limit_hit, consultation_request_create
+
+# The reference travels to the confirmation page in the session, never in the URL.
+SESSION_REFERENCE_KEY = "consultations:reference"
 
 
+def _rate_limited_message():
+    phone = SiteSettings.get_solo().phone
+    call = f" or call us at {phone}" if phone else ""
+    return (
+        "We have received several requests from your connection in a short time, so this one "
+        f"was not sent yet. Your answers are still here: please try again later{call}."
+    )
+
+
+@sensitive_post_parameters()
+@sensitive_variables()
+@never_cache
+@require_http_methods(["GET", "POST"])
 def consultation_request_create_view(request):
-    """Placeholder entry point replaced by the consultation request issue."""
-    return render(request, "consultations/consultationrequest_form.html")
+    notice = privacy_notice_current()
+    status = 200
+    if request.method == "POST":
+        form = ConsultationRequestForm(request.POST, privacy_notice_url=notice.url)
+        if form.is_valid():
+            key = form.token.key
+            # A resent form (refresh, double click) is never rate limited: it creates nothing.
+            if not consultation_request_exists(idempotency_key=key) and client_rate_limit_hit(
+                client_address=request.META.get(settings.CONSULTATION_CLIENT_IP_META_KEY, "")
+            ):
+                form.add_error(None, ValidationError(_rate_limited_message(), code="rate_limited"))
+                status = 429
+            else:
+                consultation_request, _created = consultation_request_create(
+                    answers=form.answers,
+                    idempotency_key=key,
+                    consent_notice_version=form.token.notice_version,
+                )
+                request.session[SESSION_REFERENCE_KEY] = consultation_request.reference
+                return redirect("consultations:request_done")
+        elif form.has_tampered_token():
+            form.replace_token(submission_token_issue(notice_version=notice.version))
+    else:
+        form = ConsultationRequestForm(
+            initial={"submission_token": submission_token_issue(notice_version=notice.version)},
+            privacy_notice_url=notice.url,
+        )
+    return render(
+        request,
+        "consultations/consultationrequest_form.html",
+        {
+            "form": form,
+            "privacy_notice": notice,
+            "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def consultation_request_done_view(request):
+    reference = request.session.get(SESSION_REFERENCE_KEY)
+    if not reference:
+        return redirect("consultations:request_create")
+    return render(
+        request,
+        "consultations/consultationrequest_done.html",
+        {"reference": reference, "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS},
+    )

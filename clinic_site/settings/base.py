@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "csp",
     "django_guid",
     "pages",
+    "phonenumber_field",
     "consultations",
     "ops",
 ]
@@ -222,6 +223,8 @@ LOG_FILTERS = {
         "()": "django_guid.log_filters.CorrelationId",
         "correlation_id_field": "request_id",
     },
+    # Removes PHI keys, and the messages of errors raised while handling a consultation request.
+    "redact_phi": {"()": "consultations.logging.RedactPHIFilter"},
 }
 LOGGING = {
     "version": 1,
@@ -237,9 +240,51 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "text",
             "filters": list(LOG_FILTERS),
-        }
+        },
+        # Error e-mails to ADMINS (none unless DJANGO_ADMINS is set), PHI removed like the logs.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": list(LOG_FILTERS),
+        },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # django-guid says at INFO level whether each request brought an id; only warnings matter.
-    "loggers": {"django_guid": {"level": "WARNING"}},
+    "loggers": {
+        # django-guid says at INFO level whether each request brought an id; only warnings matter.
+        "django_guid": {"level": "WARNING"},
+        # A logger's own filter runs before any handler sees the record (caplog's included), so
+        # request errors are stripped of PHI at the source (consultations/logging.py).
+        "django.request": {"handlers": ["mail_admins"], "filters": ["redact_phi"]},
+        "django.security": {"filters": ["redact_phi"]},
+    },
 }
+ADMINS = [("Site administrator", a) for a in env.list("DJANGO_ADMINS", default=[])]
+
+# --- Consultation requests (consultations app) -----------------------------------------------
+# FIELD_ENCRYPTION_KEYS (Fernet keys, the first encrypts, all decrypt) and BLIND_INDEX_KEY are
+# set per environment: dev derives dev-only keys, test fixes them, prod requires them.
+# Who receives the "new consultation request" alert.
+CONSULTATION_ALERT_RECIPIENTS = env.list("CONSULTATION_ALERT_RECIPIENTS", default=[])
+# The response promised on the confirmation page and in the acknowledgement e-mail.
+CONSULTATION_RESPONSE_BUSINESS_DAYS = env.int("CONSULTATION_RESPONSE_BUSINESS_DAYS", default=2)
+# Spam defence: a form sent sooner than this after it was shown is held back once.
+CONSULTATION_MIN_FILL_SECONDS = env.int("CONSULTATION_MIN_FILL_SECONDS", default=5)
+# At most this many requests per client address per window (counted in the shared cache).
+CONSULTATION_RATE_LIMIT_COUNT = env.int("CONSULTATION_RATE_LIMIT_COUNT", default=5)
+CONSULTATION_RATE_LIMIT_WINDOW_SECONDS = env.int(
+    "CONSULTATION_RATE_LIMIT_WINDOW_SECONDS", default=3600
+)
+# Which request.META key holds the client address (e.g. HTTP_X_REAL_IP behind a proxy that sets it).
+CONSULTATION_CLIENT_IP_META_KEY = env("CONSULTATION_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
+# Closed requests older than this lose their answers in `manage.py purge_consultation_requests`.
+CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=730)
+# Outbox: tries per e-mail, back-off base (doubles each try) and cap, claim lease.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=60)
+OUTBOX_BACKOFF_MAX_SECONDS = env.int("OUTBOX_BACKOFF_MAX_SECONDS", default=6 * 3600)
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
+# Send queued mail in the web process right after the request is saved (dev); production runs
+# `manage.py send_queued_email --loop` as its own process instead.
+OUTBOX_SEND_IN_PROCESS = env.bool("OUTBOX_SEND_IN_PROCESS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+PHONENUMBER_DEFAULT_REGION = "US"

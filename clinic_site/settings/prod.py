@@ -1,9 +1,11 @@
 """Production: every secret comes from the environment and has no default.
 
 A missing DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS or DATABASE_URL stops the start-up with
-ImproperlyConfigured naming the variable.
+ImproperlyConfigured naming the variable; so does a missing FIELD_ENCRYPTION_KEYS,
+BLIND_INDEX_KEY or CONSULTATION_ALERT_RECIPIENTS (consultation requests are PHI).
 """
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -40,3 +42,21 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else
 
 # One JSON object per log line, for the log collector.
 LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# Consultation requests: no default keys, ever. The message never repeats a key.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("Set the FIELD_ENCRYPTION_KEYS environment variable")
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEYS: key number {_position} is not a Fernet key"
+        ) from None
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
+if len(BLIND_INDEX_KEY) < 32:
+    raise ImproperlyConfigured("BLIND_INDEX_KEY must be at least 32 characters of random data")
+CONSULTATION_ALERT_RECIPIENTS = env.list("CONSULTATION_ALERT_RECIPIENTS")
+if not CONSULTATION_ALERT_RECIPIENTS:
+    raise ImproperlyConfigured("Set the CONSULTATION_ALERT_RECIPIENTS environment variable")

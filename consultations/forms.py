@@ -1,0 +1,331 @@
+"""The public consultation request form: validation of what people type, and its layout."""
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
+from phonenumber_field.formfields import PhoneNumberField
+
+from .models import ConsultationRequest as CR
+from .models import YesNoUnsure
+from .phi import ANSWER_FIELDS, ANSWER_GROUPS
+
+SAFETY_INTRO = (
+    '<p class="form-intro">These questions help our physician prepare. Your answers do not '
+    "decide anything on their own: a physician goes through them with you.</p>"
+)
+SUBMISSION_SALT = "consultations.submission-token"
+TEXT_LIMIT = 2000
+SHORT_TEXT_LIMIT = 200
+OLDEST_BIRTH_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class SubmissionToken:
+    """What the hidden field carries, signed: which form this is, when it was shown, and which
+    privacy notice version the page linked to when it was shown."""
+
+    key: uuid.UUID
+    issued_at: float
+    notice_version: str
+
+
+def submission_token_issue(*, notice_version, issued_at=None):
+    payload = {
+        "k": uuid.uuid4().hex,
+        "t": time.time() if issued_at is None else issued_at,
+        "v": notice_version,
+    }
+    return signing.dumps(payload, salt=SUBMISSION_SALT)
+
+
+def submission_token_read(value):
+    """The token's contents; raises signing.BadSignature when it was changed or made up."""
+    payload = signing.loads(value, salt=SUBMISSION_SALT)
+    try:
+        return SubmissionToken(
+            key=uuid.UUID(hex=payload["k"]),
+            issued_at=float(payload["t"]),
+            notice_version=str(payload["v"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise signing.BadSignature("malformed submission token") from exc
+
+
+def _years_ago(today, years):
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def _radio(choices):
+    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+
+
+def _ticks(label, choices, help_text):
+    return forms.MultipleChoiceField(
+        label=_optional(label),
+        required=False,
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+def _score(label, help_text):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=help_text,
+    )
+
+
+def _text(label, *, limit=TEXT_LIMIT, help_text="", rows=4):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=limit,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _optional(label):
+    """Optional questions say so in their label, so nobody has to guess."""
+    return format_html('{} <span class="optional">(optional)</span>', label)
+
+
+class ConsultationRequestForm(forms.Form):
+    # --- About you -------------------------------------------------------------------------
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=SHORT_TEXT_LIMIT,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        help_text="As it appears on your medical records.",
+    )
+    preferred_name = forms.CharField(
+        label=_optional("What should we call you?"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname", "spellcheck": "false"}),
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        input_formats=["%Y-%m-%d", "%m/%d/%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        help_text="You need to be 18 or older. For example 04/23/1980.",
+    )
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        help_text="We send a short confirmation here. It contains no health details.",
+    )
+    phone = PhoneNumberField(
+        label="Phone number",
+        region="US",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text="A US number, for example (512) 555-0123.",
+    )
+    preferred_contact_method = _radio(CR.ContactMethod.choices)
+    preferred_contact_method.label = "How should we contact you first?"
+    best_time_to_reach = _radio(CR.BestTime.choices)
+    best_time_to_reach.label = "When is the best time to reach you? (Central Time)"
+    voicemail_ok = forms.ChoiceField(
+        label="If we miss you, may we leave a voicemail that mentions the clinic?",
+        choices=[(YesNoUnsure.YES, "Yes"), (YesNoUnsure.NO, "No")],
+        widget=forms.RadioSelect,
+    )
+
+    # --- Your fibromyalgia -----------------------------------------------------------------
+    diagnosis = _radio(YesNoUnsure.choices)
+    diagnosis.label = "Has a doctor or other clinician diagnosed you with fibromyalgia?"
+    diagnosis_when = forms.CharField(
+        label=_optional("Roughly when?"),
+        required=False,
+        max_length=100,
+        help_text="For example “2019” or “about five years ago”.",
+    )
+    pain_level = _score(
+        "How bad is your pain these days, from 0 to 10?",
+        "0 means no pain, 10 the worst pain you can imagine.",
+    )
+    fatigue_level = _score(
+        "How bad is your tiredness these days, from 0 to 10?",
+        "0 means not tired at all, 10 the worst exhaustion you can imagine.",
+    )
+    daily_impact = _radio(CR.DailyImpact.choices)
+    daily_impact.label = "How much does fibromyalgia limit your daily life?"
+    daily_impact_details = _text(
+        _optional("What is hardest for you day to day?"),
+        help_text="For example work, chores, sleep, time with family.",
+    )
+    symptoms = _ticks("Which of these do you have?", CR.Symptom.choices, "Tick all that apply.")
+
+    # --- Treatments so far ------------------------------------------------------------------
+    treatments_tried = _ticks(
+        "Which treatments have you tried?",
+        CR.Treatment.choices,
+        "Tick all that apply, past or present.",
+    )
+    treatments_other = forms.CharField(
+        label=_optional("If something else, what?"),
+        required=False,
+        max_length=SHORT_TEXT_LIMIT,
+    )
+    treatment_response = _text(
+        _optional("How did these treatments help, or not?"),
+        help_text="Side effects are useful to know too.",
+    )
+    current_medications = _text(
+        _optional("Which medicines do you take now?"),
+        help_text="Include doses if you know them. Supplements count too.",
+    )
+
+    # --- Safety questions -------------------------------------------------------------------
+    heart_condition = _radio(YesNoUnsure.choices)
+    heart_condition.label = "Do you have a heart or blood-vessel condition?"
+    high_blood_pressure = _radio(CR.BloodPressure.choices)
+    high_blood_pressure.label = "Do you have high blood pressure?"
+    substance_use_concern = _radio(YesNoUnsure.choices)
+    substance_use_concern.label = (
+        "Have you, or has anyone treating you, been concerned about your use of alcohol, "
+        "drugs or medicines?"
+    )
+    psychiatric_history = _radio(YesNoUnsure.choices)
+    psychiatric_history.label = (
+        "Is there mental health history our physician should know about, such as psychosis "
+        "or mania?"
+    )
+    psychiatric_details = _text(
+        _optional("Anything you would like to add?"),
+        help_text="Only what you are comfortable sharing now; we can talk about it in person.",
+        rows=3,
+    )
+
+    # --- Anything else ------------------------------------------------------------------------
+    heard_from = forms.ChoiceField(
+        label=_optional("How did you hear about us?"),
+        required=False,
+        choices=[("", "Choose one")] + CR.HeardFrom.choices,
+    )
+    anything_else = _text(_optional("Anything else you would like us to know?"))
+
+    # --- Consent --------------------------------------------------------------------------------
+    consent_privacy = forms.BooleanField(
+        label="I have read the privacy notice and agree that the clinic may use my answers to "
+        "respond to this request.",
+    )
+    acknowledge_not_emergency = forms.BooleanField(
+        label="I understand this form is not for emergencies: in an emergency I will call 911, "
+        "and in a crisis I will call or text 988.",
+    )
+
+    # --- Not questions: spam defence and one-request-per-form ----------------------------------
+    submission_token = forms.CharField(widget=forms.HiddenInput)
+    # Honeypot: hidden from people by CSS (.hp-field), left in for robots that fill every box.
+    website = forms.CharField(
+        label="Leave this box empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    MESSAGES = {
+        "token": (
+            "We could not check this form, so nothing was sent. Your answers are still here: "
+            "please press “Send my request” again."
+        ),
+        "too_fast": (
+            "That was quicker than we expected, so nothing was sent yet. Please check your "
+            "answers and press “Send my request” again."
+        ),
+    }
+
+    def __init__(self, *args, privacy_notice_url="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.token = None
+        if privacy_notice_url:
+            self.fields["consent_privacy"].help_text = format_html(
+                '<a href="{}">Read the privacy notice</a>.', privacy_notice_url
+            )
+        self.helper = self._build_helper()
+
+    def _build_helper(self):
+        helper = FormHelper()
+        helper.form_tag = False  # the template writes the <form>, CSRF token and summary
+        helper.disable_csrf = True
+        groups = []
+        for legend, names in ANSWER_GROUPS:
+            intro = [HTML(SAFETY_INTRO)] if names[0] == "heart_condition" else []
+            groups.append(Fieldset(legend, *intro, *names))
+        helper.layout = Layout(
+            *groups,
+            Fieldset("Your consent", "consent_privacy", "acknowledge_not_emergency"),
+            "submission_token",
+            Field("website", wrapper_class="hp-field"),
+            Submit("send", "Send my request", css_class="btn-primary btn-lg"),
+        )
+        return helper
+
+    # --- Validation ------------------------------------------------------------------------------
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise ValidationError("Your date of birth cannot be in the future.", code="future")
+        if born.year < OLDEST_BIRTH_YEAR:
+            raise ValidationError("Check the year of your date of birth.", code="too_old")
+        if born > _years_ago(today, 18):
+            raise ValidationError(
+                "You need to be 18 or older to request a consultation online. Please ask a "
+                "parent or guardian to call the clinic.",
+                code="under_18",
+            )
+        return born
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise ValidationError("Please leave this box empty.", code="honeypot")
+        return ""
+
+    def clean_submission_token(self):
+        try:
+            self.token = submission_token_read(self.cleaned_data["submission_token"])
+        except signing.BadSignature:
+            raise ValidationError(self.MESSAGES["token"], code="tampered") from None
+        return self.cleaned_data["submission_token"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.token is not None:
+            elapsed = time.time() - self.token.issued_at
+            if elapsed < settings.CONSULTATION_MIN_FILL_SECONDS:
+                raise ValidationError(self.MESSAGES["too_fast"], code="too_fast")
+        return cleaned
+
+    def has_tampered_token(self):
+        return any(e.code == "tampered" for e in self.errors.as_data().get("submission_token", []))
+
+    def replace_token(self, new_token):
+        """Give a form whose token failed its check a fresh one, keeping every answer."""
+        data = self.data.copy()
+        data["submission_token"] = new_token
+        self.data = data
+
+    @property
+    def answers(self):
+        """The patient's answers, keyed by ConsultationRequest field names (valid forms only)."""
+        answers = {name: self.cleaned_data[name] for name in ANSWER_FIELDS}
+        answers["phone"] = answers["phone"].as_e164
+        return answers

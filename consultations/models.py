@@ -1,0 +1,403 @@
+"""Consultation requests (PHI, encrypted at rest) and the e-mails they cause (PHI-free).
+
+What a patient types lives only in encrypted fields. Columns left in plain text are those staff
+must filter or count on and that say nothing about the person: reference, dates, status,
+screening flags, consent record. See consultations/README.md.
+"""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .fields import (
+    EncryptedDateField,
+    EncryptedIntegerField,
+    EncryptedListField,
+    EncryptedTextField,
+)
+
+# Crockford's base32 alphabet: no I, L, O or U, so a reference read aloud over the phone is
+# unambiguous. 8 characters = 40 random bits: not guessable, not the row id.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PREFIX = "TKW"
+
+
+def new_reference():
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{REFERENCE_PREFIX}-{chars[:4]}-{chars[4:]}"
+
+
+class YesNoUnsure(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "Not sure"
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=ConsultationRequest.Status.CLOSED)
+
+    def from_same_person_as(self, consultation_request):
+        """Other requests with the same e-mail or phone, matched through the blind indexes."""
+        match = Q()
+        if consultation_request.email_blind_index:
+            match |= Q(email_blind_index=consultation_request.email_blind_index)
+        if consultation_request.phone_blind_index:
+            match |= Q(phone_blind_index=consultation_request.phone_blind_index)
+        if not match:
+            return self.none()
+        return self.filter(match).exclude(pk=consultation_request.pk)
+
+
+class ConsultationRequest(models.Model):
+    """One request for a confidential consultation, as the patient sent it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        CONTACTED = "contacted", "Contacted"
+        SCHEDULED = "scheduled", "Consultation scheduled"
+        CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        SUITABLE = "suitable", "Suitable for evaluation"
+        NOT_SUITABLE = "not_suitable", "Not suitable"
+        DECLINED = "declined", "Patient declined"
+        NO_RESPONSE = "no_response", "No response"
+        DUPLICATE = "duplicate", "Duplicate"
+        SPAM = "spam", "Spam"
+
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        EMAIL = "email", "E-mail"
+        TEXT = "text", "Text message"
+
+    class BestTime(models.TextChoices):
+        MORNING = "morning", "Morning (8 am – noon)"
+        AFTERNOON = "afternoon", "Afternoon (noon – 5 pm)"
+        EVENING = "evening", "Early evening (5 – 7 pm)"
+        ANY = "any", "Any time"
+
+    class DailyImpact(models.TextChoices):
+        NONE = "none", "It does not limit my daily life"
+        SOME = "some", "A little: I manage most things"
+        MODERATE = "moderate", "Moderately: I have cut back on work, chores or activities"
+        SEVERE = "severe", "Severely: I cannot do many everyday things"
+        UNABLE = "unable", "I am unable to do most daily activities"
+
+    class Symptom(models.TextChoices):
+        # The eight "common features" listed on the fibromyalgia page, in its order.
+        WIDESPREAD_PAIN = (
+            "widespread_pain",
+            "Widespread, persistent pain in several parts of the body",
+        )
+        SENSITIVITY = "sensitivity", "Extra sensitivity to touch, pressure, temperature or sound"
+        FATIGUE = "fatigue", "Deep tiredness that rest does not fix"
+        SLEEP = "sleep", "Unrefreshing sleep or trouble sleeping"
+        FIBRO_FOG = "fibro_fog", "Trouble thinking or remembering (“fibro fog”)"
+        HEADACHES = "headaches", "Headaches or migraines"
+        BOWEL = "bowel", "Irritable bowel symptoms"
+        MOOD = "mood", "Low mood, anxiety or depression"
+
+    class Treatment(models.TextChoices):
+        OPIOIDS = "opioids", "Opioid pain medicines (e.g. tramadol, oxycodone)"
+        NSAIDS = "nsaids", "Anti-inflammatory pain relievers (NSAIDs, e.g. ibuprofen, naproxen)"
+        MUSCLE_RELAXANTS = "muscle_relaxants", "Muscle relaxants (e.g. cyclobenzaprine)"
+        ANTICONVULSANTS = "anticonvulsants", "Anticonvulsants (e.g. pregabalin, gabapentin)"
+        ANTIDEPRESSANTS = "antidepressants", "Antidepressants (e.g. duloxetine, amitriptyline)"
+        PHYSICAL_THERAPY = "physical_therapy", "Physical therapy or graded activity"
+        CBT = "cbt", "Cognitive-behavioral therapy (CBT) or pain psychotherapy"
+        SLEEP = "sleep", "Treatment for sleep"
+        OTHER = "other", "Something else"
+
+    class BloodPressure(models.TextChoices):
+        NO = "no", "No"
+        CONTROLLED = "controlled", "Yes, and it is under control"
+        UNCONTROLLED = "uncontrolled", "Yes, and it is not under control (or I am not sure it is)"
+        NOT_SURE = "not_sure", "I don't know"
+
+    class HeardFrom(models.TextChoices):
+        SEARCH = "search", "Internet search"
+        CLINICIAN = "clinician", "My doctor or another clinician"
+        FRIEND = "friend", "Friend or family"
+        SOCIAL = "social", "Social media"
+        OTHER = "other", "Somewhere else"
+
+    # --- Identity and triage (plain text: no PHI) --------------------------------------------
+    reference = models.CharField(
+        max_length=13,
+        unique=True,
+        default=new_reference,
+        editable=False,
+        help_text="The code the patient was given, e.g. TKW-7Q4K-2M9X. Quote it when you call them back.",
+    )
+    created_at = models.DateTimeField(
+        "received",
+        default=timezone.now,
+        editable=False,
+        db_index=True,
+        help_text="When the request arrived.",
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+        help_text="Where the request is in the clinic's workflow.",
+    )
+    outcome = models.CharField(
+        "closing outcome",
+        max_length=14,
+        choices=Outcome.choices,
+        blank=True,
+        help_text="Why the request was closed. Only closed requests have one.",
+    )
+    closed_at = models.DateTimeField(
+        "closed",
+        null=True,
+        blank=True,
+        help_text="When the request was closed. The retention period counts from here.",
+    )
+    idempotency_key = models.UUIDField(
+        "submission key",
+        unique=True,
+        editable=False,
+        help_text="Identifies one filled-in form, so pressing Send twice makes one request.",
+    )
+    contraindication_reported = models.BooleanField(
+        "possible contraindication",
+        default=False,
+        editable=False,
+        help_text=(
+            "Worked out when the request arrived: the patient reported a heart or blood-vessel "
+            "condition, uncontrolled high blood pressure, a substance use concern or relevant "
+            "psychiatric history. A prompt for the physician, never a decision."
+        ),
+    )
+    inclusion_criteria_met = models.BooleanField(
+        "inclusion criteria met",
+        default=False,
+        editable=False,
+        help_text=(
+            "Worked out when the request arrived: a fibromyalgia diagnosis, significant impact on "
+            "daily life, persistent pain despite earlier treatment, and no possible "
+            "contraindication reported."
+        ),
+    )
+    consent_notice_version = models.CharField(
+        "privacy notice version",
+        max_length=80,
+        editable=False,
+        help_text="Which version of the privacy notice the patient agreed to (see consultations/README.md).",
+    )
+    consented_at = models.DateTimeField(
+        "consent given",
+        editable=False,
+        help_text="When the patient agreed to the privacy notice and confirmed the form is not for emergencies.",
+    )
+    email_blind_index = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Keyed fingerprint of the e-mail address, to find a person's requests without decrypting.",
+    )
+    phone_blind_index = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Keyed fingerprint of the phone number, to find a person's requests without decrypting.",
+    )
+    anonymised_at = models.DateTimeField(
+        "answers removed",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the retention purge removed the patient's answers. The statistics stay.",
+    )
+
+    # --- About you (encrypted) ---------------------------------------------------------------
+    full_name = EncryptedTextField("full name", help_text="As the patient wrote it.")
+    preferred_name = EncryptedTextField("preferred name", help_text="What they like to be called.")
+    date_of_birth = EncryptedDateField("date of birth", help_text="Confirms they are 18 or older.")
+    email = EncryptedTextField("e-mail", help_text="Where to write to them.")
+    phone = EncryptedTextField("phone", help_text="In international form, e.g. +15125550123.")
+    preferred_contact_method = EncryptedTextField(
+        "preferred contact method",
+        choices=ContactMethod.choices,
+        help_text="How they would like the clinic to reach them first.",
+    )
+    best_time_to_reach = EncryptedTextField(
+        "best time to reach them", choices=BestTime.choices, help_text="Central Time."
+    )
+    voicemail_ok = EncryptedTextField(
+        "voicemail allowed",
+        choices=YesNoUnsure.choices,
+        help_text="Whether the clinic may leave a voicemail that mentions the clinic.",
+    )
+
+    # --- Fibromyalgia (encrypted) ------------------------------------------------------------
+    diagnosis = EncryptedTextField(
+        "diagnosed by a clinician",
+        choices=YesNoUnsure.choices,
+        help_text="Whether a clinician has diagnosed fibromyalgia.",
+    )
+    diagnosis_when = EncryptedTextField("diagnosed when", help_text="Roughly when, in their words.")
+    pain_level = EncryptedIntegerField(
+        "current pain (0–10)", help_text="0 = no pain, 10 = worst imaginable."
+    )
+    fatigue_level = EncryptedIntegerField(
+        "current fatigue (0–10)", help_text="0 = no fatigue, 10 = worst imaginable."
+    )
+    daily_impact = EncryptedTextField(
+        "limits on daily life",
+        choices=DailyImpact.choices,
+        help_text="How much fibromyalgia limits daily life.",
+    )
+    daily_impact_details = EncryptedTextField(
+        "daily life, in their words", help_text="What they find hard to do."
+    )
+    symptoms = EncryptedListField(
+        "features they have", help_text="Which of the common features of fibromyalgia they have."
+    )
+
+    # --- Treatments so far (encrypted) -------------------------------------------------------
+    treatments_tried = EncryptedListField(
+        "treatments tried", help_text="What they have tried so far."
+    )
+    treatments_other = EncryptedTextField(
+        "other treatments", help_text="Treatments not in the list."
+    )
+    treatment_response = EncryptedTextField(
+        "how treatments helped", help_text="What helped, what did not, side effects."
+    )
+    current_medications = EncryptedTextField(
+        "current medications", help_text="Medicines and doses they take now."
+    )
+
+    # --- Safety screening (encrypted) --------------------------------------------------------
+    heart_condition = EncryptedTextField(
+        "heart or blood-vessel condition", choices=YesNoUnsure.choices, help_text="As reported."
+    )
+    high_blood_pressure = EncryptedTextField(
+        "high blood pressure", choices=BloodPressure.choices, help_text="As reported."
+    )
+    substance_use_concern = EncryptedTextField(
+        "substance use concern", choices=YesNoUnsure.choices, help_text="As reported."
+    )
+    psychiatric_history = EncryptedTextField(
+        "psychiatric history to know about",
+        choices=YesNoUnsure.choices,
+        help_text="E.g. psychosis or mania, as reported.",
+    )
+    psychiatric_details = EncryptedTextField(
+        "psychiatric history, in their words", help_text="Anything they chose to add."
+    )
+
+    # --- Other (encrypted) -------------------------------------------------------------------
+    heard_from = EncryptedTextField(
+        "how they heard of us", choices=HeardFrom.choices, help_text="Optional."
+    )
+    anything_else = EncryptedTextField("anything else", help_text="Optional message.")
+
+    objects = ConsultationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "consultation request"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="consultation_closed_at_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed") | Q(outcome=""),
+                name="consultation_outcome_only_when_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_admin_url(self):
+        return reverse("admin:consultations_consultationrequest_change", args=[self.pk])
+
+    #: Every field holding what the patient typed: the purge clears exactly these.
+    @classmethod
+    def encrypted_field_names(cls):
+        from .fields import EncryptedField
+
+        return [f.name for f in cls._meta.concrete_fields if isinstance(f, EncryptedField)]
+
+
+class OutboundEmail(models.Model):
+    """An e-mail waiting to be sent (the outbox). Subjects and bodies never contain PHI.
+
+    `manage.py send_queued_email` works the queue: it claims a row with a conditional UPDATE
+    (so two workers never send one mail twice), sends, and on failure retries with
+    exponential back-off until MAX attempts.
+    """
+
+    class Kind(models.TextChoices):
+        STAFF_ALERT = "staff_alert", "Staff alert: new request"
+        PATIENT_ACKNOWLEDGEMENT = "patient_ack", "Patient acknowledgement"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Gave up after repeated failures"
+
+    consultation_request = models.ForeignKey(
+        ConsultationRequest,
+        verbose_name="consultation request",
+        related_name="emails",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text="The request this e-mail is about.",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, help_text="Why it is sent.")
+    # A patient's address is PHI, so the recipient list is encrypted like the request itself.
+    recipients = EncryptedListField("recipients", help_text="Who receives it.")
+    subject = models.CharField(max_length=200, help_text="Contains no PHI.")
+    body = models.TextField(help_text="Contains no PHI: a reference, a link, general information.")
+    status = models.CharField(
+        max_length=8,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        help_text="Whether it has been sent.",
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many sends were tried.")
+    next_attempt_at = models.DateTimeField(
+        "next try", default=timezone.now, db_index=True, help_text="Not sent before this time."
+    )
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker is sending it until this time."
+    )
+    claim_token = models.UUIDField(null=True, blank=True, help_text="Which worker claimed it.")
+    last_error = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The kind of error the last try met (no details, which could hold addresses).",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "pk"]
+        verbose_name = "queued e-mail"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="outbound_email_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()})"

@@ -1,0 +1,239 @@
+"""Writes that follow a rule: creating a consultation request, queueing its e-mails, purging.
+
+Every function here handles PHI, so each carries `sensitive_variables`: error reports show none
+of their local variables (or those of anything they call).
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from pages.models import SiteSettings
+
+from .crypto import email_blind_index, phone_blind_index
+from .models import ConsultationRequest, OutboundEmail, YesNoUnsure
+
+logger = logging.getLogger(__name__)
+
+_REFERENCE_TRIES = 5
+
+# Answers that mean "a physician should look at this before anything else" (the fibromyalgia
+# page's "may not be appropriate for" list). "Not sure" is left to the physician's review.
+_CONTRAINDICATION_ANSWERS = {
+    "heart_condition": {YesNoUnsure.YES},
+    "high_blood_pressure": {ConsultationRequest.BloodPressure.UNCONTROLLED},
+    "substance_use_concern": {YesNoUnsure.YES},
+    "psychiatric_history": {YesNoUnsure.YES},
+}
+_SIGNIFICANT_IMPACT = {
+    ConsultationRequest.DailyImpact.MODERATE,
+    ConsultationRequest.DailyImpact.SEVERE,
+    ConsultationRequest.DailyImpact.UNABLE,
+}
+_PERSISTENT_PAIN_FROM = 4  # 4/10 and above: moderate or worse
+
+
+@dataclass(frozen=True)
+class ScreeningFlags:
+    contraindication_reported: bool
+    inclusion_criteria_met: bool
+
+
+@sensitive_variables()
+def screening_flags_derive(*, answers):
+    """The non-PHI flags staff filter on, from the answers (a prompt, never a decision).
+
+    Inclusion mirrors the page's "patients we may evaluate": diagnosed fibromyalgia with
+    significant functional impairment and persistent pain despite treatment, and (for a stable
+    status) no possible contraindication reported.
+    """
+    contraindication = any(
+        answers.get(question) in flagged for question, flagged in _CONTRAINDICATION_ANSWERS.items()
+    )
+    inclusion = (
+        answers.get("diagnosis") == YesNoUnsure.YES
+        and answers.get("daily_impact") in _SIGNIFICANT_IMPACT
+        and (answers.get("pain_level") or 0) >= _PERSISTENT_PAIN_FROM
+        and bool(answers.get("treatments_tried"))
+        and not contraindication
+    )
+    return ScreeningFlags(
+        contraindication_reported=contraindication, inclusion_criteria_met=inclusion
+    )
+
+
+@sensitive_variables()
+def consultation_request_create(
+    *, answers, idempotency_key, consent_notice_version, consented_at=None
+):
+    """Save one request and queue its two e-mails, in one transaction.
+
+    `answers` maps ConsultationRequest field names to cleaned values (the form's `answers`).
+    Returns `(request, created)`: a second call with the same `idempotency_key` (refresh, back
+    button, double click, two racing requests) returns the first request and creates nothing.
+    """
+    existing = ConsultationRequest.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+
+    flags = screening_flags_derive(answers=answers)
+    consultation_request = ConsultationRequest(
+        **answers,
+        idempotency_key=idempotency_key,
+        consent_notice_version=consent_notice_version,
+        consented_at=consented_at or timezone.now(),
+        email_blind_index=email_blind_index(answers["email"]) if answers.get("email") else "",
+        phone_blind_index=phone_blind_index(answers["phone"]) if answers.get("phone") else "",
+        contraindication_reported=flags.contraindication_reported,
+        inclusion_criteria_met=flags.inclusion_criteria_met,
+    )
+    for attempt in range(_REFERENCE_TRIES):
+        try:
+            with transaction.atomic():
+                consultation_request.save(force_insert=True)
+                _queue_new_request_emails(consultation_request)
+        except IntegrityError:
+            consultation_request.pk = None
+            existing = ConsultationRequest.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, False
+            if attempt == _REFERENCE_TRIES - 1:
+                raise
+            # The random reference collided with an older one: draw another.
+            consultation_request.reference = ConsultationRequest._meta.get_field(
+                "reference"
+            ).get_default()
+            continue
+        break
+    logger.info("Consultation request %s received", consultation_request.reference)
+    if settings.OUTBOX_SEND_IN_PROCESS:
+        transaction.on_commit(_send_queued_email_now)
+    return consultation_request, True
+
+
+def _send_queued_email_now():
+    from .tasks import outbound_email_send_due
+
+    try:
+        outbound_email_send_due()
+    except Exception:  # the worker command retries whatever is left; the request is saved
+        logger.exception("Sending queued e-mail in-process failed; it stays queued")
+
+
+def _email_context():
+    site = SiteSettings.get_solo()
+    return {
+        "site_settings": site,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
+    }
+
+
+@sensitive_variables()
+def _queue_new_request_emails(consultation_request):
+    context = {**_email_context(), "reference": consultation_request.reference}
+    context["admin_url"] = context["site_url"] + consultation_request.get_admin_url()
+    if settings.CONSULTATION_ALERT_RECIPIENTS:
+        outbound_email_queue(
+            kind=OutboundEmail.Kind.STAFF_ALERT,
+            recipients=list(settings.CONSULTATION_ALERT_RECIPIENTS),
+            subject=f"New consultation request {consultation_request.reference}",
+            body=render_to_string("consultations/email/staff_alert.txt", context),
+            consultation_request=consultation_request,
+        )
+    else:
+        logger.warning("CONSULTATION_ALERT_RECIPIENTS is empty: no staff alert was queued")
+    outbound_email_queue(
+        kind=OutboundEmail.Kind.PATIENT_ACKNOWLEDGEMENT,
+        recipients=[consultation_request.email],
+        subject=f"We received your consultation request ({consultation_request.reference})",
+        body=render_to_string("consultations/email/patient_acknowledgement.txt", context),
+        consultation_request=consultation_request,
+    )
+
+
+@sensitive_variables()
+def outbound_email_queue(*, kind, recipients, subject, body, consultation_request=None):
+    """Put one e-mail in the outbox. Callers make sure subject and body hold no PHI."""
+    return OutboundEmail.objects.create(
+        kind=kind,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        consultation_request=consultation_request,
+    )
+
+
+# --- Client rate limit ----------------------------------------------------------------------
+
+
+def client_rate_limit_hit(*, client_address):
+    """Count one request from this client; True when it is over the configured limit.
+
+    A fixed window per client in the shared cache (Redis in production), so every app process
+    counts together. The address is hashed before it becomes a cache key.
+    """
+    window = settings.CONSULTATION_RATE_LIMIT_WINDOW_SECONDS
+    bucket = int(timezone.now().timestamp() // window)
+    client = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address}".encode()).hexdigest()[:32]
+    key = f"consultations:rate:{bucket}:{client}"
+    cache.add(key, 0, timeout=window + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 60)
+        count = 1
+    return count > settings.CONSULTATION_RATE_LIMIT_COUNT
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+
+@dataclass
+class PurgeReport:
+    references: list[str] = field(default_factory=list)
+    emails_deleted: int = 0
+    dry_run: bool = False
+
+
+def consultation_request_purge(*, older_than_days, dry_run=False, now=None):
+    """Anonymise closed requests closed more than `older_than_days` ago.
+
+    Anonymise, not delete: every answer (all encrypted fields) and both blind indexes are
+    cleared, and the request's queued e-mails (which hold the patient's address) are deleted.
+    What stays is PHI-free statistics: reference, dates, status, outcome, screening flags.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    candidates = ConsultationRequest.objects.filter(
+        status=ConsultationRequest.Status.CLOSED,
+        closed_at__lt=cutoff,
+        anonymised_at__isnull=True,
+    ).order_by("pk")
+    report = PurgeReport(dry_run=dry_run)
+    report.references = list(candidates.values_list("reference", flat=True))
+    if dry_run or not report.references:
+        report.emails_deleted = OutboundEmail.objects.filter(
+            consultation_request__in=candidates
+        ).count()
+        return report
+    cleared = dict.fromkeys(ConsultationRequest.encrypted_field_names())
+    with transaction.atomic():
+        ids = list(candidates.select_for_update().values_list("pk", flat=True))
+        report.emails_deleted, _ = OutboundEmail.objects.filter(
+            consultation_request_id__in=ids
+        ).delete()
+        ConsultationRequest.objects.filter(pk__in=ids).update(
+            **cleared,
+            email_blind_index="",
+            phone_blind_index="",
+            anonymised_at=timezone.now(),
+        )
+    return report

@@ -1,0 +1,107 @@
+import datetime
+
+import pytest
+from django.core import signing
+from django.utils import timezone
+
+from consultations.forms import (
+    ConsultationRequestForm,
+    submission_token_issue,
+    submission_token_read,
+)
+
+from .factories import form_data
+
+
+def errors_for(**overrides):
+    form = ConsultationRequestForm(form_data(**overrides))
+    form.is_valid()
+    return form.errors.as_data()
+
+
+def codes(field, **overrides):
+    return [error.code for error in errors_for(**overrides).get(field, [])]
+
+
+def test_valid_answers_are_accepted_and_phone_is_normalised():
+    form = ConsultationRequestForm(form_data())
+    assert form.is_valid(), form.errors
+    assert form.answers["phone"] == "+15125550187"
+    assert form.answers["date_of_birth"] == datetime.date(1979, 4, 23)
+    assert "consent_privacy" not in form.answers
+
+
+def test_date_of_birth_in_the_future_is_refused():
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert codes("date_of_birth", date_of_birth=tomorrow.isoformat()) == ["future"]
+
+
+def test_under_18_is_refused_and_18_today_is_accepted():
+    today = timezone.localdate()
+    almost = today.replace(year=today.year - 18) + datetime.timedelta(days=1)
+    assert codes("date_of_birth", date_of_birth=almost.isoformat()) == ["under_18"]
+    exactly = (
+        today.replace(year=today.year - 18) if not (today.month == 2 and today.day == 29) else None
+    )
+    if exactly:
+        assert codes("date_of_birth", date_of_birth=exactly.isoformat()) == []
+
+
+def test_us_date_format_is_accepted():
+    assert codes("date_of_birth", date_of_birth="04/23/1979") == []
+
+
+@pytest.mark.parametrize("phone", ["555", "not a phone", "+1 512 555 01", "12345678901234567890"])
+def test_malformed_phone_is_refused(phone):
+    assert codes("phone", phone=phone)
+
+
+@pytest.mark.parametrize("email", ["zoe", "zoe@", "@example.org", "zoe@@example.org"])
+def test_malformed_email_is_refused(email):
+    assert codes("email", email=email)
+
+
+@pytest.mark.parametrize("value", ["-1", "11", "7.5", "seven"])
+def test_pain_outside_0_to_10_is_refused(value):
+    assert codes("pain_level", pain_level=value)
+
+
+def test_text_over_its_limit_is_refused():
+    assert codes("anything_else", anything_else="x" * 2001) == ["max_length"]
+    assert codes("full_name", full_name="x" * 201) == ["max_length"]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "full_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "diagnosis",
+        "pain_level",
+        "heart_condition",
+        "consent_privacy",
+        "acknowledge_not_emergency",
+    ],
+)
+def test_required_answers_are_required(field):
+    assert codes(field, **{field: None}) == ["required"]
+
+
+def test_null_characters_are_refused_not_stored():
+    assert codes("anything_else", anything_else="a\x00b") == ["null_characters_not_allowed"]
+
+
+def test_token_round_trip_and_tamper_detection():
+    token = submission_token_issue(notice_version="sha256:abc")
+    read = submission_token_read(token)
+    assert read.notice_version == "sha256:abc"
+    with pytest.raises(signing.BadSignature):
+        submission_token_read(token + "x")
+    forged = signing.dumps(
+        {"k": "not-a-uuid", "t": 0, "v": "x"}, salt="consultations.submission-token"
+    )
+    with pytest.raises(signing.BadSignature):
+        submission_token_read(forged)
+    assert codes("submission_token", submission_token="made-up") == ["tampered"]
