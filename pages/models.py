@@ -4,6 +4,9 @@ Every word on a public page comes from these models, so the clinic's editors can
 the admin without a deploy. Editor text is stored as plain text and escaped on output.
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,9 +17,47 @@ from solo.models import SingletonModel
 
 
 class PageQuerySet(models.QuerySet):
-    def published(self):
-        """The only pages the public may see: views, menus and the sitemap all start here."""
-        return self.filter(status=Page.Status.PUBLISHED)
+    def published(self, *, at=None):
+        """The only pages the public may see: views, menus, the sitemap and search start here.
+
+        A published page is live between its publish-from and unpublish-at times, read against
+        the clock at query time, so scheduled changes need no job to flip a flag.
+        """
+        now = at or timezone.now()
+        return self.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
+            status=Page.Status.PUBLISHED,
+        )
+
+    def review_due(self, *, on=None, within_days=None):
+        """Pages whose next medical review is overdue or falls due within `within_days`."""
+        today = on or timezone.localdate()
+        if within_days is None:
+            within_days = settings.MEDICAL_REVIEW_DUE_SOON_DAYS
+        horizon = today + datetime.timedelta(days=within_days)
+        return self.filter(next_review_due__lte=horizon).order_by("next_review_due", "title")
+
+
+class MedicalReviewer(models.Model):
+    """A clinician who checks pages for medical accuracy, named on the pages they review."""
+
+    name = models.CharField(
+        max_length=120,
+        help_text="As it should appear on the page, e.g. “Dr. Jane Smith”.",
+    )
+    credentials = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Degrees and role, e.g. “MD, board-certified anesthesiologist”.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "medical reviewer"
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
 class Page(models.Model):
@@ -97,6 +138,48 @@ class Page(models.Model):
         default=Status.DRAFT,
         help_text="Only published pages are visible to the public. Drafts can be previewed by staff.",
     )
+    publish_at = models.DateTimeField(
+        "publish from",
+        null=True,
+        blank=True,
+        help_text=(
+            "Optional. A published page stays hidden until this time (clinic time, Central). "
+            "Leave blank to show it as soon as it is published."
+        ),
+    )
+    expire_at = models.DateTimeField(
+        "unpublish at",
+        null=True,
+        blank=True,
+        help_text=(
+            "Optional. The page disappears from the site, menus, sitemap and search at this "
+            "time. Must be later than “publish from”."
+        ),
+    )
+    medical_reviewer = models.ForeignKey(
+        MedicalReviewer,
+        verbose_name="medically reviewed by",
+        null=True,
+        blank=True,
+        related_name="pages",
+        on_delete=models.PROTECT,
+        help_text="The clinician who last checked this page for medical accuracy.",
+    )
+    last_reviewed_on = models.DateField(
+        "last medical review",
+        null=True,
+        blank=True,
+        help_text="The date the reviewer last checked this page.",
+    )
+    next_review_due = models.DateField(
+        "next medical review due",
+        null=True,
+        blank=True,
+        help_text=(
+            "Leave blank to set it automatically one review interval (usually a year) "
+            "after the last review."
+        ),
+    )
     first_published_at = models.DateTimeField(
         "first published",
         null=True,
@@ -121,6 +204,18 @@ class Page(models.Model):
                 name="page_unique_top_level_slug",
             ),
             models.UniqueConstraint(fields=["parent", "slug"], name="page_unique_slug_in_parent"),
+            models.CheckConstraint(
+                condition=Q(publish_at__isnull=True)
+                | Q(expire_at__isnull=True)
+                | Q(publish_at__lt=models.F("expire_at")),
+                name="page_publish_before_expiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_reviewed_on__isnull=True)
+                | Q(next_review_due__isnull=True)
+                | Q(next_review_due__gt=models.F("last_reviewed_on")),
+                name="page_review_due_after_last_review",
+            ),
         ]
 
     def __str__(self):
@@ -129,6 +224,8 @@ class Page(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.first_published_at is None:
             self.first_published_at = timezone.now()
+        if self.last_reviewed_on and not self.next_review_due:
+            self.next_review_due = self.default_next_review_due()
         old_path = self.url_path
         self.url_path = self.build_url_path()
         super().save(*args, **kwargs)
@@ -142,6 +239,29 @@ class Page(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    def visibility(self, *, at=None):
+        """Where the page stands for the public right now: draft, scheduled, live or expired."""
+        now = at or timezone.now()
+        if not self.is_published:
+            return "draft"
+        if self.publish_at and self.publish_at > now:
+            return "scheduled"
+        if self.expire_at and self.expire_at <= now:
+            return "expired"
+        return "live"
+
+    @property
+    def is_live(self):
+        return self.visibility() == "live"
+
+    @property
+    def medical_review_recorded(self):
+        return self.medical_reviewer_id is not None and self.last_reviewed_on is not None
+
+    def default_next_review_due(self):
+        interval = datetime.timedelta(days=settings.MEDICAL_REVIEW_INTERVAL_DAYS)
+        return self.last_reviewed_on + interval
 
     @property
     def document_title(self):
@@ -158,6 +278,7 @@ class Page(models.Model):
 
     def clean(self):
         super().clean()
+        self._clean_schedule_and_review()
         if self.parent_id is not None and not self.slug:
             raise ValidationError(
                 {"slug": "Every page below the home page needs a web address part."}
@@ -177,9 +298,43 @@ class Page(models.Model):
             "sitemap.xml",
             "robots.txt",
             "preview",
+            "search",
         }
         if self.parent_id is None and self.slug in reserved:
             raise ValidationError({"slug": "This address is used by another part of the site."})
+
+    def _clean_schedule_and_review(self):
+        errors = {}
+        if self.publish_at and self.expire_at and self.publish_at >= self.expire_at:
+            errors["publish_at"] = ValidationError(
+                "The page would be unpublished before it is published: choose a “publish from” "
+                "time earlier than “unpublish at”, or clear one of them.",
+                code="publish_after_expiry",
+            )
+        if self.last_reviewed_on and self.medical_reviewer_id is None:
+            errors["medical_reviewer"] = ValidationError(
+                "Say who reviewed the page on this date.", code="reviewer_missing"
+            )
+        if self.medical_reviewer_id is not None and not self.last_reviewed_on:
+            errors["last_reviewed_on"] = ValidationError(
+                "Enter the date of the review.", code="review_date_missing"
+            )
+        if self.last_reviewed_on and self.last_reviewed_on > timezone.localdate():
+            errors["last_reviewed_on"] = ValidationError(
+                "A review date cannot be in the future.", code="review_in_future"
+            )
+        if (
+            self.last_reviewed_on
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed_on
+        ):
+            errors["next_review_due"] = ValidationError(
+                "The next review must fall after the last one. Clear this field to use the "
+                "usual interval.",
+                code="review_due_before_review",
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class BlockQuerySet(models.QuerySet):

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Min, Q
+from django.utils import timezone
+
 from .models import Page
 
 
@@ -75,8 +78,49 @@ class SiteTree:
 
 
 def published_page_for_path(url_path):
-    """The published page at this address, or None."""
-    return Page.objects.published().filter(url_path=url_path).first()
+    """The published page at this address, or None, with what its template shows beside it."""
+    return (
+        Page.objects.published()
+        .select_related("medical_reviewer")
+        .filter(url_path=url_path)
+        .first()
+    )
+
+
+def page_for_preview(pk):
+    return Page.objects.select_related("medical_reviewer").filter(pk=pk).first()
+
+
+def next_scheduled_change(*, now=None):
+    """When the set of live pages next changes by the clock alone, or None.
+
+    A page cache must not keep a response past this moment: menus list every live page, so
+    any page's publish-from or unpublish-at time can change any cached response.
+    """
+    now = now or timezone.now()
+    upcoming = Page.objects.filter(status=Page.Status.PUBLISHED).aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    moments = [moment for moment in upcoming.values() if moment is not None]
+    return min(moments) if moments else None
+
+
+def cache_seconds(*, limit, now=None):
+    """Seconds a rendered public page may be cached: `limit`, cut short by the schedule."""
+    now = now or timezone.now()
+    change = next_scheduled_change(now=now)
+    if change is None:
+        return limit
+    return max(0, min(limit, int((change - now).total_seconds())))
+
+
+def pages_due_for_review(*, on=None):
+    return Page.objects.review_due(on=on).select_related("medical_reviewer")
+
+
+def published_pages_never_reviewed():
+    return Page.objects.published().filter(last_reviewed_on__isnull=True).order_by("url_path")
 
 
 def page_blocks(page):

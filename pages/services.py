@@ -4,9 +4,16 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 
+from . import selectors
 from .models import Block, Page, SiteSettings
+from .roles import CONTENT_EDITOR
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -78,3 +85,55 @@ def _block_from_content(page, position, data):
     )
     block.full_clean()
     return block
+
+
+@dataclass
+class ContentReviewReport:
+    due: list
+    never_reviewed: list
+    recipients: list[str]
+
+    @property
+    def is_empty(self):
+        return not self.due and not self.never_reviewed
+
+
+def content_review_report_build(*, today=None):
+    today = today or timezone.localdate()
+    recipients = sorted(
+        get_user_model()
+        .objects.filter(groups__name=CONTENT_EDITOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return ContentReviewReport(
+        due=list(selectors.pages_due_for_review(on=today)),
+        never_reviewed=list(selectors.published_pages_never_reviewed()),
+        recipients=recipients,
+    )
+
+
+def content_review_report_send(*, today=None):
+    """Mail the content editors the pages whose medical review is overdue or due soon.
+
+    Pages only, never anything about patients. Nothing is sent when no page needs attention or
+    no content editor has an e-mail address; the returned report says which.
+    """
+    today = today or timezone.localdate()
+    report = content_review_report_build(today=today)
+    if report.is_empty or not report.recipients:
+        return report
+    body = render_to_string(
+        "pages/email/content_review_report.txt",
+        {
+            "report": report,
+            "today": today,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "admin_url": settings.SITE_URL.rstrip("/") + "/" + settings.ADMIN_URL,
+            "soon_days": settings.MEDICAL_REVIEW_DUE_SOON_DAYS,
+        },
+    )
+    subject = f"Medical review: {len(report.due)} page(s) overdue or due soon"
+    send_mail(subject, body, None, report.recipients)
+    return report

@@ -1,12 +1,11 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import selectors
-from .models import Page
 
 
 def _render_page(request, page, *, preview=False):
@@ -36,7 +35,9 @@ def page_detail(request, url_path=""):
 @require_safe
 def page_preview(request, pk):
     """Staff see any page, draft or not, exactly as it will look; search engines never do."""
-    page = get_object_or_404(Page, pk=pk)
+    page = selectors.page_for_preview(pk)
+    if page is None:
+        raise Http404("No such page")
     response = _render_page(request, page, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

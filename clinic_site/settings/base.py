@@ -288,3 +288,9 @@ OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
 OUTBOX_SEND_IN_PROCESS = env.bool("OUTBOX_SEND_IN_PROCESS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 PHONENUMBER_DEFAULT_REGION = "US"
+
+# --- Editorial workflow (issue 7): medical review dates, scheduling, images, search -------
+# A page's next medical review falls due this many days after its last review, unless the
+# editor sets another date; the admin lists pages due within MEDICAL_REVIEW_DUE_SOON_DAYS.
+MEDICAL_REVIEW_INTERVAL_DAYS = env.int("MEDICAL_REVIEW_INTERVAL_DAYS", default=365)
+MEDICAL_REVIEW_DUE_SOON_DAYS = 30

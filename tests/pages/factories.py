@@ -1,6 +1,6 @@
 import factory
 
-from pages.models import Block, Page
+from pages.models import Block, MedicalReviewer, Page
 
 
 class PageFactory(factory.django.DjangoModelFactory):
@@ -20,3 +20,11 @@ class BlockFactory(factory.django.DjangoModelFactory):
     kind = Block.Kind.PARAGRAPH
     position = factory.Sequence(lambda n: n)
     text = factory.Faker("sentence")
+
+
+class MedicalReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MedicalReviewer
+
+    name = factory.Sequence(lambda n: f"Dr. Reviewer {n}")
+    credentials = "MD, anesthesiologist"
