@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 CSS := static/css/site.css
 HOST := 127.0.0.1:8000
 
-.PHONY: run install css migrate content test lint check clean
+.PHONY: run install css migrate content test lint check clean serve
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ run: content
 	@echo "  First staff account:  $(PY) manage.py createsuperuser"
 	@echo ""
 	$(PY) manage.py runserver $(HOST)
+
+# The production setup (prod settings, PostgreSQL, WhiteNoise, gunicorn) on loopback; see
+# deploy/serve-local for what it sets up and docs/deploy.md for a real server.
+serve: install
+	deploy/serve-local
 
 lint: install
 	$(BIN)/ruff check .

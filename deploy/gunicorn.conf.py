@@ -1,0 +1,33 @@
+"""gunicorn's settings for the clinic site: `gunicorn -c deploy/gunicorn.conf.py`.
+
+Each value can be changed from the environment (docs/deploy.md lists them); the defaults suit
+one small server behind a TLS-terminating proxy on the same machine.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "clinic_site.wsgi:application"
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: each request is short and database-bound; a few processes per core.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# X-Forwarded-Proto is trusted only from the proxy's address (the TLS terminator).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# gunicorn 27's control socket lives at one path per user: several instances on one machine
+# (tests, scaling out on one host) would fight over it, and nothing here uses it.
+control_socket_disable = True
+
+# Logs to standard output for the service manager, as JSON lines like the application's.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+logger_class = "ops.gunicorn.JsonLogger"
