@@ -240,20 +240,14 @@ LOGGING = {
             "formatter": "text",
             "filters": list(LOG_FILTERS),
         },
-        # Error e-mails to ADMINS (none unless DJANGO_ADMINS is set), PHI removed like the logs.
-        "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
-            "level": "ERROR",
-            "filters": list(LOG_FILTERS),
-        },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         # django-guid says at INFO level whether each request brought an id; only warnings matter.
         "django_guid": {"level": "WARNING"},
-        # A logger's own filter runs before any handler sees the record (caplog's included), so
-        # request errors are stripped of PHI at the source (consultations/logging.py).
-        "django.request": {"handlers": ["mail_admins"], "filters": ["redact_phi"]},
+        # A logger's own filter runs before any handler sees the record (caplog's and Django's
+        # default error e-mail to ADMINS included), so request errors lose PHI at the source.
+        "django.request": {"filters": ["redact_phi"]},
         "django.security": {"filters": ["redact_phi"]},
     },
 }

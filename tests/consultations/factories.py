@@ -110,3 +110,15 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
     recipients = ["intake@clinic.test"]
     subject = "New consultation request TKW-0000-0000"
     body = "Review it here"
+
+
+def create_request(key=None, **overrides):
+    """A request made the way the form makes it, through the service."""
+    from consultations.services import consultation_request_create
+
+    request, _created = consultation_request_create(
+        answers=cleaned_answers(**overrides),
+        idempotency_key=key or uuid.uuid4(),
+        consent_notice_version="sha256:0123456789abcdef",
+    )
+    return request

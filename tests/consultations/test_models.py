@@ -5,9 +5,8 @@ from django.db import connection
 
 from consultations.crypto import DecryptionError
 from consultations.models import REFERENCE_ALPHABET, ConsultationRequest, new_reference
-from consultations.services import consultation_request_create
 
-from .factories import PHI_PROBES, ConsultationRequestFactory, cleaned_answers
+from .factories import PHI_PROBES, ConsultationRequestFactory, create_request
 
 pytestmark = pytest.mark.django_db
 
@@ -18,19 +17,8 @@ def _raw_rows(table):
         return [" ".join(str(value) for value in row) for row in cursor.fetchall()]
 
 
-def _create(**overrides):
-    import uuid
-
-    request, _ = consultation_request_create(
-        answers=cleaned_answers(**overrides),
-        idempotency_key=uuid.uuid4(),
-        consent_notice_version="sha256:0123456789abcdef",
-    )
-    return request
-
-
 def test_raw_rows_hold_no_submitted_value_in_plaintext():
-    _create()
+    create_request()
     rows = _raw_rows(ConsultationRequest._meta.db_table)
     rows += _raw_rows("consultations_outboundemail")
     assert len(rows) == 3
@@ -43,7 +31,7 @@ def test_raw_rows_hold_no_submitted_value_in_plaintext():
 
 
 def test_encrypted_values_read_back_as_typed():
-    request = _create()
+    request = create_request()
     request = ConsultationRequest.objects.get(pk=request.pk)
     assert request.full_name == "Zoë Quintanilla-O'Brien"
     assert request.date_of_birth.isoformat() == "1979-04-23"
@@ -115,9 +103,9 @@ def test_closed_at_is_set_exactly_when_closed_in_the_database():
 
 
 def test_earlier_requests_from_the_same_person_are_found_through_the_blind_index():
-    first = _create()
-    second = _create(email="  ZOE.quintanilla@example.ORG ", phone="+15125550999")
-    third = _create(email="someone.else@example.org", phone="+15125550187")
-    _create(email="stranger@example.org", phone="+15125550100")
+    first = create_request()
+    second = create_request(email="  ZOE.quintanilla@example.ORG ", phone="+15125550999")
+    third = create_request(email="someone.else@example.org", phone="+15125550187")
+    create_request(email="stranger@example.org", phone="+15125550100")
     same_person = ConsultationRequest.objects.from_same_person_as(first)
     assert set(same_person) == {second, third}
