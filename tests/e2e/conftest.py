@@ -55,6 +55,8 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context()
+    # A journey step that waits this long has failed; the 30 s default only slows the report.
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()
