@@ -69,3 +69,13 @@ def site(live_server, transactional_db):
 
     clinic_content_load()
     return live_server.url
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page that lets axe-core's script in: the site's CSP rightly refuses injected scripts."""
+    context = browser.new_context(bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
