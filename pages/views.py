@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import selectors
+from .cache import cache_published_page
 
 
 def _render_page(request, page, *, preview=False):
@@ -23,6 +24,7 @@ def _render_page(request, page, *, preview=False):
 
 
 @require_safe
+@cache_published_page
 def page_detail(request, url_path=""):
     page = selectors.published_page_for_path(f"/{url_path}")
     if page is None:

@@ -17,6 +17,8 @@ def example_environment(**overrides):
         line = line.strip()
         if line and not line.startswith("#"):
             name, _, value = line.partition("=")
-            values[name.strip()] = value.strip()
+            # A line that is not NAME=value (a merge's conflict marker, say) is a broken file.
+            assert name.isidentifier() and name.isupper(), f".env.example: bad line {line!r}"
+            values[name] = value.strip()
     base = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
     return {**base, **values, **{k: str(v) for k, v in overrides.items()}}

@@ -1,0 +1,128 @@
+"""Published pages come from the cache for anonymous visitors, and every edit shows at once."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from pages.models import Block, Page, SiteSettings
+
+from .factories import PageFactory
+
+FIBROMYALGIA_URL = "/conditions/fibromyalgia/"
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def fibromyalgia(clinic_content):
+    return Page.objects.get(url_path=FIBROMYALGIA_URL)
+
+
+def test_second_anonymous_visit_is_served_without_a_database_query(
+    page_cache, fibromyalgia, client, django_assert_num_queries
+):
+    first = client.get(FIBROMYALGIA_URL)
+    with django_assert_num_queries(0):
+        second = client.get(FIBROMYALGIA_URL)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "Content-Security-Policy" in second
+
+
+def test_edited_block_shows_at_once(page_cache, fibromyalgia, client):
+    client.get(FIBROMYALGIA_URL)
+    block = fibromyalgia.blocks.filter(kind=Block.Kind.PARAGRAPH).first()
+    block.text = "A sentence the editor has just written."
+    block.save()
+    assert "A sentence the editor has just written." in client.get(FIBROMYALGIA_URL).text
+
+
+def test_renamed_page_changes_the_menus_of_other_pages_at_once(page_cache, clinic_content, client):
+    client.get("/")
+    client.get(FIBROMYALGIA_URL)
+    conditions = Page.objects.get(url_path="/conditions/")
+    conditions.menu_title = "What we treat"
+    conditions.save()
+    assert "What we treat" in client.get("/").text
+    assert "What we treat" in client.get(FIBROMYALGIA_URL).text
+
+
+def test_site_settings_change_shows_at_once(page_cache, fibromyalgia, client):
+    client.get(FIBROMYALGIA_URL)
+    site = SiteSettings.get_solo()
+    site.phone = "(512) 555-0199"
+    site.save()
+    assert "(512) 555-0199" in client.get(FIBROMYALGIA_URL).text
+
+
+def test_unpublished_and_deleted_pages_disappear_at_once(page_cache, clinic_content, client):
+    page = PageFactory(parent=Page.objects.get(url_path="/"), slug="news")
+    assert client.get("/news/").status_code == 200
+    page.status = Page.Status.DRAFT
+    page.save()
+    assert client.get("/news/").status_code == 404
+    page.status = Page.Status.PUBLISHED
+    page.save()
+    assert client.get("/news/").status_code == 200
+    page.delete()
+    assert client.get("/news/").status_code == 404
+
+
+def test_cached_copy_never_outlives_a_scheduled_unpublish(page_cache, clinic_content, client):
+    page = PageFactory(
+        parent=Page.objects.get(url_path="/"),
+        slug="offer",
+        expire_at=timezone.now() + timedelta(seconds=2),
+    )
+    assert client.get("/offer/").status_code == 200
+    assert client.get("/offer/").status_code == 200  # from the cache
+    time.sleep((page.expire_at - timezone.now()).total_seconds() + 0.5)
+    assert client.get("/offer/").status_code == 404
+
+
+def test_signed_in_staff_always_get_a_fresh_page(page_cache, fibromyalgia, client, admin_client):
+    client.get(FIBROMYALGIA_URL)
+    Block.objects.filter(page=fibromyalgia, kind=Block.Kind.PARAGRAPH).update(
+        text="Changed without a signal"
+    )
+    assert "Changed without a signal" in admin_client.get(FIBROMYALGIA_URL).text
+    assert "Changed without a signal" not in client.get(FIBROMYALGIA_URL).text
+
+
+def test_addresses_with_a_query_string_are_not_cached(page_cache, fibromyalgia, client):
+    client.get(f"{FIBROMYALGIA_URL}?utm_source=newsletter")
+    Block.objects.filter(page=fibromyalgia, kind=Block.Kind.PARAGRAPH).update(text="Fresh text")
+    assert "Fresh text" in client.get(f"{FIBROMYALGIA_URL}?utm_source=newsletter").text
+
+
+def test_consultation_form_is_never_cached(page_cache, clinic_content, client):
+    first = client.get("/consultation/")
+    second = client.get("/consultation/")
+    assert "no-cache" in second["Cache-Control"]
+    # Both were rendered from templates: a cached copy would come back with no context.
+    assert first.context is not None and second.context is not None
+
+
+def test_a_cache_outage_still_serves_the_page(page_cache, fibromyalgia, client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(cache, "get", refuse)
+    assert client.get(FIBROMYALGIA_URL).status_code == 200
+
+
+def test_cache_is_off_when_page_cache_seconds_is_zero(settings, fibromyalgia, client):
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    client.get(FIBROMYALGIA_URL)
+    Block.objects.filter(page=fibromyalgia, kind=Block.Kind.PARAGRAPH).update(text="Uncached")
+    assert "Uncached" in client.get(FIBROMYALGIA_URL).text
