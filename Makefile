@@ -45,6 +45,15 @@ run: content
 serve: install
 	deploy/serve-local
 
+# The performance benchmark and the Lighthouse audit: the production setup on loopback,
+# measured (bench/run.py, bench/audit.py). Never part of `make test`.
+.PHONY: bench audit
+bench: install
+	$(PY) -m bench.run
+
+audit: install
+	$(PY) -m bench.audit
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

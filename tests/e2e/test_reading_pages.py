@@ -90,3 +90,30 @@ def test_no_public_page_runs_javascript(site, page):
         )
         problems[name] = [f"a {kind} script" for kind in scripts if kind != "application/ld+json"]
     fail_on(problems)
+
+
+def test_every_public_page_loads_without_a_failed_request_or_a_console_error(site, page):
+    """No missing file (the icon included), no resource the CSP refuses, no script error."""
+    problems = {}
+    current = {"name": None}
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and problems[current["name"]].append(f"{response.status} for {response.url}")
+        ),
+    )
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and "404 (Not Found)" not in message.text  # the not-found page's own status
+            and problems[current["name"]].append(f"console error: {message.text}")
+        ),
+    )
+    for name, path in PUBLIC_PAGES.items():
+        current["name"] = name
+        problems[name] = []
+        page.goto(f"{site}{path}", wait_until="networkidle")
+    fail_on(problems)

@@ -1,0 +1,298 @@
+"""`make bench`: the site under load, served as in production, measured against a bare view.
+
+Two gunicorn servers run the production setup on loopback (bench/server.py): one with the
+anonymous page cache on, one with it off. wrk loads each address for BENCH_SECONDS (10) with
+BENCH_CONNECTIONS (16) connections after a short warm-up. Rates are also given as a share of
+the bare view's rate, measured in the same run, so they mean the same on any machine.
+
+Prints one table: requests/s, p50, p99, share of the bare view, SQL queries per request
+(counted in-process, bench/queries.py) and bytes per page (HTML + CSS + JS, raw and gzip).
+Exits non-zero when a ratio target is missed, and when a fixed budget (queries, bytes, no
+JavaScript) is; p99 depends on the machine and its other load, so it is reported against its
+target but does not fail the run.
+"""
+
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from . import server
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WARM_UP_SECONDS = 2
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+THREADS = 2
+PORT = int(os.environ.get("BENCH_PORT", "8301"))  # and PORT + 1 for the server without cache
+
+ADMIN = "/" + os.environ.get("DJANGO_ADMIN_URL", "admin/")
+FIBROMYALGIA = "/conditions/fibromyalgia/"
+
+# Targets (issue 9).
+CACHED_SHARE = 0.8
+UNCACHED_SHARE = 0.3
+MAX_QUERIES = 4
+P99_MS = 50.0
+MAX_GZIP_BYTES = 30 * 1024
+
+
+@dataclass
+class Row:
+    label: str
+    path: str
+    cached: bool = True  # which server: page cache on or off
+    signed_in: bool = False
+    public: bool = True  # a page patients read: query and p99 targets apply
+    rate: float = 0.0
+    p50: float = 0.0
+    p99: float = 0.0
+    queries: int | None = None
+    bytes_raw: int | None = None
+    bytes_gzip: int | None = None
+    scripts: list = field(default_factory=list)
+
+
+ROWS = {
+    "bare": Row('bare view ("ok")', "/bench/ok/", public=False),
+    "home": Row("home page", "/"),
+    "fibromyalgia": Row("fibromyalgia page, anonymous, cache warm", FIBROMYALGIA),
+    "fibromyalgia-uncached": Row("fibromyalgia page, caching off", FIBROMYALGIA, cached=False),
+    "form": Row("consultation form, empty", "/consultation/"),
+    "admin": Row(
+        "admin change list, 100,000 requests",
+        f"{ADMIN}consultations/consultationrequest/",
+        signed_in=True,
+        public=False,
+    ),
+}
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    server.log("wrk is missing: installing the Debian package")
+    apt = ["apt-get", "install", "-y", "-qq", "wrk"]
+    if os.geteuid() != 0:
+        apt.insert(0, "sudo")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if subprocess.run(apt, env=env).returncode != 0:  # noqa: S603
+        subprocess.run([*apt[:-4], "update", "-qq"], env=env, check=True)  # noqa: S603
+        subprocess.run(apt, env=env, check=True)  # noqa: S603
+
+
+def _milliseconds(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url, *, seconds, cookie=None, warm_up=False):
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    # A slow answer is measured, not dropped: wrk's own 2 s timeout would hide it.
+    command += ["--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(  # noqa: S603
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    return None if warm_up else parse_wrk(output, url=url, seconds=seconds)
+
+
+def parse_wrk(output, *, url, seconds):
+    """Requests/s, p50 and p99 (ms) from wrk's --latency report; refuses a run with failures."""
+    failures = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    if failures or errors:
+        raise SystemExit(f"wrk saw failed or timed-out requests on {url}:\n{output}")
+    if re.search(r"^\s+0 requests in", output, re.M):
+        raise SystemExit(f"no request to {url} finished within {seconds} s:\n{output}")
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        "p99": _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+    }
+
+
+def fetch(url, *, cookie=None, gzipped=False):
+    request = urllib.request.Request(url)  # noqa: S310 - loopback only
+    if cookie:
+        request.add_header("Cookie", cookie)
+    if gzipped:
+        request.add_header("Accept-Encoding", "gzip")
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        if response.status != 200:
+            raise SystemExit(f"{url} answered {response.status}")
+        return response.read(), response.headers.get("Content-Encoding", "")
+
+
+class _Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.styles, self.scripts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "stylesheet":
+            self.styles.append(attrs["href"])
+        if tag == "script" and attrs.get("type") != "application/ld+json":
+            self.scripts.append(attrs.get("src") or "inline script")
+
+
+def page_bytes(base, path):
+    """HTML with its stylesheets and scripts: bytes raw, bytes as gzip, and its scripts.
+
+    The gzip figure is what is sent to a browser that accepts gzip; where the app server sends
+    a response uncompressed (the HTML: the TLS proxy in front compresses it), it is the size
+    of that response gzipped at level 6.
+    """
+    html, _ = fetch(base + path)
+    assets = _Assets()
+    assets.feed(html.decode())
+    raw = len(html)
+    packed = len(gzip.compress(html, 6))
+    for href in [*assets.styles, *[s for s in assets.scripts if s != "inline script"]]:
+        body, _ = fetch(base + href)
+        raw += len(body)
+        body_gzip, encoding = fetch(base + href, gzipped=True)
+        packed += len(body_gzip) if encoding == "gzip" else len(gzip.compress(body, 6))
+    return raw, packed, assets.scripts
+
+
+def run_module(env, module, *args, **extra_env):
+    return json.loads(
+        subprocess.run(  # noqa: S603
+            [server.PYTHON, "-m", module, *args],
+            cwd=server.REPO,
+            env=dict(env, **extra_env),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+
+
+def measure():
+    ensure_wrk()
+    env = server.environment()
+    server.log(f"Preparing the benchmark site ({server.describe(env)})")
+    server.prepare(env)
+    server.log("Seeding 100,000 consultation requests where missing (once)")
+    cookie = run_module(env, "bench.seed")["cookie"]
+
+    for cached in (True, False):
+        paths = {
+            name: (row.path, row.signed_in) for name, row in ROWS.items() if row.cached == cached
+        }
+        seconds = "300" if cached else "0"
+        counts = run_module(
+            env, "bench.queries", json.dumps(paths), cookie, PAGE_CACHE_SECONDS=seconds
+        )
+        for name, count in counts.items():
+            ROWS[name].queries = count
+
+    with (
+        server.gunicorn(env, port=PORT, log_name="gunicorn-cached", PAGE_CACHE_SECONDS="300") as on,
+        server.gunicorn(
+            env, port=PORT + 1, log_name="gunicorn-uncached", PAGE_CACHE_SECONDS="0"
+        ) as off,
+    ):
+        for name, row in ROWS.items():
+            base = on if row.cached else off
+            url = base + row.path
+            row_cookie = cookie if row.signed_in else None
+            fetch(url, cookie=row_cookie)  # fails loudly on anything but 200
+            server.log(f"Loading {row.path} ({name}) for {SECONDS} s, {CONNECTIONS} connections")
+            wrk(url, seconds=WARM_UP_SECONDS, cookie=row_cookie, warm_up=True)
+            for key, value in wrk(url, seconds=SECONDS, cookie=row_cookie).items():
+                setattr(row, key, value)
+            if row.public:
+                row.bytes_raw, row.bytes_gzip, row.scripts = page_bytes(base, row.path)
+
+
+def targets():
+    """(description, met, fails the run) for each target of the issue."""
+    bare = ROWS["bare"].rate
+    cached, uncached = ROWS["fibromyalgia"], ROWS["fibromyalgia-uncached"]
+    public = [row for row in ROWS.values() if row.public]
+    worst_queries = max(public, key=lambda row: row.queries)
+    worst_p99 = max(public, key=lambda row: row.p99)
+    return [
+        (
+            f"fibromyalgia page, cache warm ≥ {CACHED_SHARE}× bare view: {cached.rate / bare:.2f}×",
+            cached.rate >= CACHED_SHARE * bare,
+            True,
+        ),
+        (
+            f"fibromyalgia page, caching off ≥ {UNCACHED_SHARE}× bare view: "
+            f"{uncached.rate / bare:.2f}×",
+            uncached.rate >= UNCACHED_SHARE * bare,
+            True,
+        ),
+        (
+            f"≤ {MAX_QUERIES} queries per public page: at most {worst_queries.queries} "
+            f"({worst_queries.label})",
+            worst_queries.queries <= MAX_QUERIES,
+            True,
+        ),
+        (
+            f"p99 < {P99_MS:.0f} ms at {CONNECTIONS} connections on public pages: at most "
+            f"{worst_p99.p99:.1f} ms ({worst_p99.label})",
+            worst_p99.p99 < P99_MS,
+            False,
+        ),
+        (
+            f"fibromyalgia page with its CSS ≤ {MAX_GZIP_BYTES // 1024} KB gzip: "
+            f"{cached.bytes_gzip / 1024:.1f} KB",
+            cached.bytes_gzip <= MAX_GZIP_BYTES,
+            True,
+        ),
+        (
+            f"no JavaScript on the fibromyalgia page: {len(cached.scripts)} script(s)",
+            not cached.scripts,
+            True,
+        ),
+    ]
+
+
+def report():
+    bare = ROWS["bare"].rate
+    cores = os.cpu_count()
+    print(
+        f"\nmake bench: {SECONDS} s per row after {WARM_UP_SECONDS} s warm-up, "
+        f"{CONNECTIONS} connections, {THREADS} wrk threads, {cores} cores, "
+        f"gunicorn -c deploy/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', 'default')} "
+        "workers)\n"
+    )
+    header = (
+        "| page | req/s | p50 ms | p99 ms | × bare | queries | HTML+CSS+JS raw | gzip |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    )
+    print("\n".join(header))
+    for row in ROWS.values():
+        size = lambda n: "–" if n is None else f"{n / 1024:.1f} KB"  # noqa: E731
+        print(
+            f"| {row.label} | {row.rate:,.0f} | {row.p50:.1f} | {row.p99:.1f} | "
+            f"{row.rate / bare:.2f} | {row.queries} | {size(row.bytes_raw)} | "
+            f"{size(row.bytes_gzip)} |"
+        )
+    print("\nTargets:")
+    failed = False
+    for description, met, fails_run in targets():
+        mark = "met " if met else ("MISS" if fails_run else "miss (machine-dependent)")
+        print(f"  [{mark}] {description}")
+        failed = failed or (fails_run and not met)
+    return 1 if failed else 0
+
+
+def main():
+    measure()
+    return report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

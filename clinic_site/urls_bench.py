@@ -1,0 +1,17 @@
+"""Root URLs of the benchmark (clinic_site.settings.bench): the site's own, plus a bare view.
+
+The bare view goes through the same middleware as every page and does nothing else, so the
+benchmark can report each page as a share of what the framework itself can serve.
+"""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from .urls import urlpatterns as site_urlpatterns
+
+
+def bare_ok(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/ok/", bare_ok, name="bench_ok"), *site_urlpatterns]

@@ -1,0 +1,57 @@
+"""What `make bench` reports that a test can pin without a clock: queries per page, the bare
+view living only in the benchmark's URLs, and the reading of wrk's report."""
+
+import pytest
+from django.urls import resolve
+
+from bench.run import parse_wrk
+
+PUBLIC_PATHS = ["/", "/conditions/", "/conditions/fibromyalgia/", "/about/", "/privacy/"]
+
+WRK_REPORT = """Running 10s test @ http://127.0.0.1:8301/
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     5.10ms    2.01ms  40.12ms   80.00%
+    Req/Sec     1.57k   120.00     1.80k    70.00%
+  Latency Distribution
+     50%  850.00us
+     75%    5.90ms
+     90%    7.20ms
+     99%    1.20s
+  31337 requests in 10.01s, 210.00MB read
+Requests/sec:   3130.67
+Transfer/sec:     20.98MB
+"""
+
+
+@pytest.mark.parametrize("path", [*PUBLIC_PATHS, "/consultation/"])
+def test_public_page_and_empty_form_take_at_most_four_queries(
+    path, clinic_content, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        assert client.get(path).status_code == 200
+
+
+def test_bare_view_is_served_only_by_the_benchmark_settings(db, client, settings):
+    assert resolve("/bench/ok/").url_name != "bench_ok"
+    assert client.get("/bench/ok/").status_code == 404
+    settings.ROOT_URLCONF = "clinic_site.urls_bench"
+    response = client.get("/bench/ok/")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_wrk_report_is_read_in_milliseconds():
+    figures = parse_wrk(WRK_REPORT, url="http://127.0.0.1:8301/", seconds=10)
+    assert figures == {"rate": 3130.67, "p50": 0.85, "p99": 1200.0}
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        "  Non-2xx or 3xx responses: 12\n",
+        "  Socket errors: connect 0, read 0, write 0, timeout 3\n",
+    ],
+)
+def test_wrk_run_with_failed_requests_is_refused(failure):
+    with pytest.raises(SystemExit, match="failed or timed-out"):
+        parse_wrk(WRK_REPORT + failure, url="http://127.0.0.1:8301/", seconds=10)
