@@ -10,8 +10,9 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from phonenumber_field.formfields import PhoneNumberField
 
 from .models import ConsultationRequest as CR
@@ -22,6 +23,43 @@ SAFETY_INTRO = (
     '<p class="form-intro">These questions help our physician prepare. Your answers do not '
     "decide anything on their own: a physician goes through them with you.</p>"
 )
+# Every required question says what to do when it is left out; a few say more.
+FIELD_MESSAGES = {
+    "full_name": {"required": "Enter your full name."},
+    "date_of_birth": {
+        "required": "Enter your date of birth.",
+        "invalid": "Enter your date of birth like 04/23/1980.",
+    },
+    "email": {
+        "required": "Enter your e-mail address.",
+        "invalid": "Enter an e-mail address like name@example.com.",
+    },
+    "phone": {
+        "required": "Enter your phone number.",
+        "invalid": "Enter a US phone number, like (512) 555-0123.",
+    },
+    "preferred_contact_method": {"required": "Choose how we should contact you first."},
+    "best_time_to_reach": {"required": "Choose the best time to reach you."},
+    "voicemail_ok": {"required": "Tell us whether we may leave a voicemail."},
+    "diagnosis": {"required": "Tell us whether a clinician has diagnosed fibromyalgia."},
+    "pain_level": {
+        "required": "Enter your pain as a number from 0 to 10.",
+        "number": "Enter your pain as a whole number from 0 to 10.",
+    },
+    "fatigue_level": {
+        "required": "Enter your tiredness as a number from 0 to 10.",
+        "number": "Enter your tiredness as a whole number from 0 to 10.",
+    },
+    "daily_impact": {"required": "Choose how much fibromyalgia limits your daily life."},
+    "heart_condition": {"required": "Answer the question about heart or blood-vessel conditions."},
+    "high_blood_pressure": {"required": "Answer the question about high blood pressure."},
+    "substance_use_concern": {"required": "Answer the question about alcohol, drugs or medicines."},
+    "psychiatric_history": {"required": "Answer the question about mental health history."},
+    "consent_privacy": {"required": "Tick the box to agree to the privacy notice."},
+    "acknowledge_not_emergency": {
+        "required": "Tick the box to confirm you know this form is not for emergencies."
+    },
+}
 SUBMISSION_SALT = "consultations.submission-token"
 TEXT_LIMIT = 2000
 SHORT_TEXT_LIMIT = 200
@@ -259,7 +297,29 @@ class ConsultationRequestForm(forms.Form):
             self.fields["consent_privacy"].help_text = format_html(
                 '<a href="{}">Read the privacy notice</a>.', privacy_notice_url
             )
+        self._word_messages()
         self.helper = self._build_helper()
+
+    def _word_messages(self):
+        """Messages that make sense on their own, in the summary as beside the field."""
+        for name, field in self.fields.items():
+            messages = FIELD_MESSAGES.get(name, {})
+            field.error_messages.update(messages)
+            if "number" in messages:
+                for code in ("invalid", "min_value", "max_value"):
+                    field.error_messages[code] = messages["number"]
+            field.validators = [
+                MaxLengthValidator(
+                    validator.limit_value,
+                    message=(
+                        f"Your answer to “{strip_tags(str(field.label))}” is too long: please "
+                        "keep it to %(limit_value)d characters (it has %(show_value)d)."
+                    ),
+                )
+                if isinstance(validator, MaxLengthValidator)
+                else validator
+                for validator in field.validators
+            ]
 
     def _build_helper(self):
         helper = FormHelper()

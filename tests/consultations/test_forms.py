@@ -69,6 +69,9 @@ def test_pain_outside_0_to_10_is_refused(value):
 def test_text_over_its_limit_is_refused():
     assert codes("anything_else", anything_else="x" * 2001) == ["max_length"]
     assert codes("full_name", full_name="x" * 201) == ["max_length"]
+    message = errors_for(anything_else="x" * 2001)["anything_else"][0]
+    text = message.message % message.params
+    assert "Anything else you would like us to know?" in text and "(it has 2001)" in text
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,8 @@ def test_missing_answers_are_listed_in_a_summary_linking_to_each_field(client):
     summary = page.find(id="error-summary")
     assert summary is not None and summary.get("role") == "alert"
     targets = {a["href"] for a in summary.find_all("a")}
+    assert "Enter your e-mail address." in summary.get_text()
+    assert "Tell us whether a clinician has diagnosed fibromyalgia." in summary.get_text()
     assert "#id_email" in targets
     assert "#id_diagnosis_0" in targets  # a radio group links to its first choice
     for target in targets:
@@ -147,7 +149,7 @@ def test_field_errors_are_beside_the_field_and_described_by_it(client):
     assert email["aria-invalid"] == "true"
     described = email["aria-describedby"].split()
     assert "id_email_error" in described
-    assert "valid email" in page.find(id="id_email_error").get_text().lower()
+    assert "like name@example.com" in page.find(id="id_email_error").get_text()
 
 
 def test_everything_typed_is_kept_when_one_answer_is_wrong(client):
@@ -161,7 +163,7 @@ def test_everything_typed_is_kept_when_one_answer_is_wrong(client):
     assert page.find("input", {"name": "symptoms", "value": "fibro_fog"}).has_attr("checked")
     assert page.find("input", {"name": "diagnosis", "value": "yes"}).has_attr("checked")
     assert page.find("input", {"name": "consent_privacy"}).has_attr("checked")
-    assert "less than or equal to 10" in page.find(id="id_pain_level_error").get_text()
+    assert "number from 0 to 10" in page.find(id="id_pain_level_error").get_text()
 
 
 def test_html_in_answers_is_stored_as_text_and_shown_escaped(client):
