@@ -80,7 +80,7 @@ def consultation_request_create(
     Returns `(request, created)`: a second call with the same `idempotency_key` (refresh, back
     button, double click, two racing requests) returns the first request and creates nothing.
     """
-    existing = ConsultationRequest.objects.filter(idempotency_key=idempotency_key).first()
+    existing = _request_for_key(idempotency_key)
     if existing is not None:
         return existing, False
 
@@ -102,6 +102,7 @@ def consultation_request_create(
                 _queue_new_request_emails(consultation_request)
         except IntegrityError:
             consultation_request.pk = None
+            # Another request with this key won the race to insert: it is the one to return.
             existing = ConsultationRequest.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing, False
@@ -117,6 +118,10 @@ def consultation_request_create(
     if settings.OUTBOX_SEND_IN_PROCESS:
         transaction.on_commit(_send_queued_email_now)
     return consultation_request, True
+
+
+def _request_for_key(idempotency_key):
+    return ConsultationRequest.objects.filter(idempotency_key=idempotency_key).first()
 
 
 def _send_queued_email_now():

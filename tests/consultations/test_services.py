@@ -114,3 +114,56 @@ def test_inclusion_criteria_mirror_the_page(overrides, met):
     assert (
         screening_flags_derive(answers=cleaned_answers(**overrides)).inclusion_criteria_met is met
     )
+
+
+def test_a_request_that_loses_the_insert_race_returns_the_winner(monkeypatch):
+    from consultations import services
+
+    key = uuid.uuid4()
+    winner, _ = create(key)
+    # As if both requests checked for the key before either had inserted it.
+    monkeypatch.setattr(services, "_request_for_key", lambda key: None)
+    loser, created = create(key, full_name="Racing Twin")
+    assert not created
+    assert loser.pk == winner.pk
+    assert ConsultationRequest.objects.count() == 1
+    assert OutboundEmail.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_of_one_form_make_one_request(monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    from consultations import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's row locks")
+    key = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    real_lookup = services._request_for_key
+
+    def both_check_then_insert(key):
+        found = real_lookup(key)
+        barrier.wait(timeout=10)  # neither inserts before both have looked
+        return found
+
+    monkeypatch.setattr(services, "_request_for_key", both_check_then_insert)
+    results = []
+
+    def submit():
+        try:
+            results.append(create(key))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(results) == 2
+    assert sorted(created for _request, created in results) == [False, True]
+    assert len({request.pk for request, _created in results}) == 1
+    assert ConsultationRequest.objects.count() == 1

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
@@ -274,3 +276,31 @@ def test_consent_is_recorded_with_the_notice_version_shown_and_the_time(
     assert request.consent_notice_version == privacy_notice_current().version
     assert request.consent_notice_version.startswith("sha256:")
     assert request.consented_at is not None
+
+
+def test_rate_limit_counts_are_shared_by_every_process_through_redis(settings, monkeypatch):
+    """Two cache clients stand for two app processes: the limit holds across both.
+
+    Uses this project's Redis database 3; keys carry a fresh prefix and expire on their own.
+    """
+    import redis
+    from django.core.cache.backends.redis import RedisCache
+
+    from consultations import services
+
+    location = "redis://127.0.0.1:6379/3"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
+    processes = [
+        RedisCache(location, {"KEY_PREFIX": f"consult-test-{uuid.uuid4().hex}"}) for _ in range(2)
+    ]
+    processes[1].key_prefix = processes[0].key_prefix
+    settings.CONSULTATION_RATE_LIMIT_COUNT = 3
+    hits = []
+    for number in range(4):
+        monkeypatch.setattr(services, "cache", processes[number % 2])
+        hits.append(services.client_rate_limit_hit(client_address="198.51.100.7"))
+    assert hits == [False, False, False, True]
+    assert services.client_rate_limit_hit(client_address="198.51.100.8") is False
