@@ -346,6 +346,11 @@ class OutboundEmail(models.Model):
     class Kind(models.TextChoices):
         STAFF_ALERT = "staff_alert", "Staff alert: new request"
         PATIENT_ACKNOWLEDGEMENT = "patient_ack", "Patient acknowledgement"
+        # Booking (consultations/booking.py)
+        BOOKING_STAFF_ALERT = "booking_alert", "Staff alert: a patient picked a time"
+        BOOKING_CONFIRMED = "booking_confirmed", "Patient: consultation time confirmed"
+        BOOKING_CANCELLED = "booking_cancelled", "Patient: consultation cancelled"
+        BOOKING_REMINDER = "booking_reminder", "Patient: reminder the day before"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -361,11 +366,16 @@ class OutboundEmail(models.Model):
         blank=True,
         help_text="The request this e-mail is about.",
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices, help_text="Why it is sent.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="Why it is sent.")
     # A patient's address is PHI, so the recipient list is encrypted like the request itself.
     recipients = EncryptedListField("recipients", help_text="Who receives it.")
     subject = models.CharField(max_length=200, help_text="Contains no PHI.")
     body = models.TextField(help_text="Contains no PHI: a reference, a link, general information.")
+    calendar_file = models.TextField(
+        "calendar file",
+        blank=True,
+        help_text="An .ics file sent with the mail: time, clinic address or call details, nothing clinical.",
+    )
     status = models.CharField(
         max_length=8,
         choices=Status.choices,
@@ -401,3 +411,8 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+# --- Booking ----------------------------------------------------------------------------------
+# Availability, consultation types and bookings live in their own module (see its docstring).
+from .booking_models import *  # noqa: E402, F403

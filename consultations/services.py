@@ -166,14 +166,17 @@ def _queue_new_request_emails(consultation_request):
 
 
 @sensitive_variables()
-def outbound_email_queue(*, kind, recipients, subject, body, consultation_request=None):
-    """Put one e-mail in the outbox. Callers make sure subject and body hold no PHI."""
+def outbound_email_queue(
+    *, kind, recipients, subject, body, consultation_request=None, calendar_file=""
+):
+    """Put one e-mail in the outbox. Callers make sure subject, body and .ics hold no PHI."""
     return OutboundEmail.objects.create(
         kind=kind,
         recipients=recipients,
         subject=subject,
         body=body,
         consultation_request=consultation_request,
+        calendar_file=calendar_file,
     )
 
 

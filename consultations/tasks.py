@@ -81,12 +81,15 @@ def _send_claimed(*, email_id, token, now):
     attempts = email.attempts + 1
     mine = OutboundEmail.objects.filter(pk=email_id, claim_token=token)
     try:
-        EmailMessage(
+        message = EmailMessage(
             subject=email.subject,
             body=email.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=email.recipients,
-        ).send(fail_silently=False)
+        )
+        if email.calendar_file:
+            message.attach("consultation.ics", email.calendar_file, "text/calendar")
+        message.send(fail_silently=False)
     except Exception as exc:  # any transport error: keep the mail and try again later
         error = type(exc).__name__
         gave_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS

@@ -287,3 +287,10 @@ PHONENUMBER_DEFAULT_REGION = "US"
 # editor sets another date; the admin lists pages due within MEDICAL_REVIEW_DUE_SOON_DAYS.
 MEDICAL_REVIEW_INTERVAL_DAYS = env.int("MEDICAL_REVIEW_INTERVAL_DAYS", default=365)
 MEDICAL_REVIEW_DUE_SOON_DAYS = 30
+
+# --- Consultation booking (consultations/booking.py) -----------------------------------------
+# Notice, horizon and change rules are edited by staff in the admin (Booking settings).
+# How long a patient's signed booking link stays valid.
+BOOKING_LINK_MAX_AGE_DAYS = env.int("BOOKING_LINK_MAX_AGE_DAYS", default=45)
+# `manage.py queue_booking_reminders` queues a reminder this many hours before a consultation.
+BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=24)
