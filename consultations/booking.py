@@ -38,6 +38,7 @@ from .models import (
     BookingSettings,
     OutboundEmail,
 )
+from .services import _email_context, _send_queued_email_now, outbound_email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class BookingError(Exception):
             "Your consultation is too soon to change online. Please call us and we will help."
         ),
         "already_booked": "A consultation time is already booked for this request.",
+        "request_closed": "This request is closed, so no time can be booked for it online.",
     }
 
     def __init__(self, code, message=None):
@@ -358,9 +360,13 @@ def booking_link_token(*, invitation):
     return signing.TimestampSigner(salt=_LINK_SALT).sign(invitation.key.hex)
 
 
+def link_max_age_days():
+    return settings.BOOKING_LINK_MAX_AGE_DAYS
+
+
 def booking_invitation_from_token(token):
     """The invitation a link points at; raises BookingLinkInvalid when expired or tampered."""
-    max_age = timedelta(days=settings.BOOKING_LINK_MAX_AGE_DAYS)
+    max_age = timedelta(days=link_max_age_days())
     try:
         key = signing.TimestampSigner(salt=_LINK_SALT).unsign(token, max_age=max_age)
     except signing.SignatureExpired as exc:
@@ -389,6 +395,27 @@ def booking_link_for_request(*, consultation_request):
     """The pick page's address (absolute) for a request, making its invitation if needed."""
     invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
     return booking_links(invitation=invitation)["pick_url"]
+
+
+def booking_pick_path(*, reference):
+    """The pick page's path for the request with this reference (the confirmation page's link)."""
+    from .models import ConsultationRequest
+
+    consultation_request = ConsultationRequest.objects.filter(reference=reference).first()
+    if consultation_request is None:
+        return None
+    invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
+    return reverse("consultations:booking_pick", args=[booking_link_token(invitation=invitation)])
+
+
+def booking_active_for(*, consultation_request):
+    """The request's requested or confirmed booking, or None."""
+    return (
+        Booking.objects.active()
+        .filter(consultation_request=consultation_request)
+        .select_related("consultation_type")
+        .first()
+    )
 
 
 def change_allowed(*, booking, now=None):
@@ -430,6 +457,8 @@ def booking_request_create(
     request already has an active booking. `confirm=True` (staff only) confirms it at once.
     """
     now = now or timezone.now()
+    if consultation_request.status == consultation_request.Status.CLOSED:
+        raise BookingError("request_closed")
     _lock_staff(staff_id)
     if Booking.objects.active().filter(consultation_request=consultation_request).exists():
         raise BookingError("already_booked")
@@ -452,6 +481,21 @@ def booking_request_create(
     return booking
 
 
+def booking_choice_apply(
+    *, consultation_request, consultation_type, active_booking, staff_id, start, now=None
+):
+    """The patient's pick from their booking page: a new request, or moving the one they have."""
+    if active_booking is not None:
+        return booking_reschedule(booking=active_booking, start=start, staff_id=staff_id, now=now)
+    return booking_request_create(
+        consultation_request=consultation_request,
+        consultation_type=consultation_type,
+        staff_id=staff_id,
+        start=start,
+        now=now,
+    )
+
+
 @transaction.atomic
 def booking_confirm(*, booking, by, now=None):
     """Staff confirm a requested time; the patient gets the calendar file and their links."""
@@ -469,7 +513,7 @@ def booking_confirm(*, booking, by, now=None):
 
 @transaction.atomic
 def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
-    """Move an active booking to `start` (and, for staff, another staff member).
+    """Move an active booking to `start` (with `staff_id`, possibly another staff member).
 
     A taken or unavailable time raises SlotUnavailable and the old booking stays as it was.
     The patient (`by` None) can move only within the change-notice rules, and their new time
@@ -481,7 +525,7 @@ def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
         raise BookingError("not_active")
     if by is None and not change_allowed(booking=current, now=now):
         raise BookingError("too_late")
-    staff_id = staff_id if (staff_id is not None and by is not None) else current.staff_id
+    staff_id = staff_id if staff_id is not None else current.staff_id
     _lock_staff(staff_id)
     slot = slot_check(
         consultation_type=current.consultation_type,
@@ -587,15 +631,11 @@ _TEMPLATES = {
 
 
 def _after_commit_send():
-    from .services import _send_queued_email_now
-
     if settings.OUTBOX_SEND_IN_PROCESS:
         transaction.on_commit(_send_queued_email_now)
 
 
 def _queue_patient_email(booking, kind):
-    from .services import _email_context, outbound_email_queue
-
     consultation_request = booking.consultation_request
     context = {
         **_email_context(),
@@ -628,8 +668,6 @@ def _queue_staff_alert(booking, what):
 
 
 def _queue_request_staff_alert(consultation_request, what):
-    from .services import _email_context, outbound_email_queue
-
     if not settings.CONSULTATION_ALERT_RECIPIENTS:
         return
     context = {**_email_context(), "reference": consultation_request.reference, "what": what}
@@ -704,6 +742,7 @@ def todays_bookings(*, day=None):
 
 
 __all__ = [
+    "booking_active_for",
     "BookingError",
     "BookingLinkInvalid",
     "Slot",
@@ -711,16 +750,19 @@ __all__ = [
     "available_slots",
     "booking_calendar_file",
     "booking_callback_request",
+    "booking_choice_apply",
     "booking_cancel",
     "booking_confirm",
     "booking_invitation_from_token",
     "booking_invitation_get_or_create",
     "booking_link_for_request",
     "booking_links",
+    "booking_pick_path",
     "booking_reminders_queue",
     "booking_request_create",
     "booking_reschedule",
     "change_allowed",
+    "link_max_age_days",
     "slot_check",
     "slot_value_parse",
     "slots_by_day",

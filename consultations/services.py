@@ -144,8 +144,12 @@ def _email_context():
 
 @sensitive_variables()
 def _queue_new_request_emails(consultation_request):
+    from .booking import booking_link_for_request
+
     context = {**_email_context(), "reference": consultation_request.reference}
     context["admin_url"] = context["site_url"] + consultation_request.get_admin_url()
+    context["booking_url"] = booking_link_for_request(consultation_request=consultation_request)
+    context["booking_link_days"] = settings.BOOKING_LINK_MAX_AGE_DAYS
     if settings.CONSULTATION_ALERT_RECIPIENTS:
         outbound_email_queue(
             kind=OutboundEmail.Kind.STAFF_ALERT,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from pages.models import SiteSettings
 
+from .booking import booking_pick_path
 from .forms import ConsultationRequestForm, submission_token_issue
 from .selectors import consultation_request_exists, privacy_notice_current
 from .services import client_rate_limit_hit, consultation_request_create
@@ -79,5 +80,9 @@ def consultation_request_done_view(request):
     return render(
         request,
         "consultations/consultationrequest_done.html",
-        {"reference": reference, "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS},
+        {
+            "reference": reference,
+            "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
+            "booking_url": booking_pick_path(reference=reference),
+        },
     )

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from consultations.booking import booking_reminders_queue
 from consultations.tasks import outbound_email_send_due
 
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         if loop:
             signal.signal(signal.SIGTERM, self._stop)
         while True:
+            # Consultation reminders join the queue first (idempotent: one per booking).
+            booking_reminders_queue()
             report = outbound_email_send_due(limit=limit)
             if report.sent or report.retrying or report.gave_up or not loop:
                 self.stdout.write(
