@@ -50,3 +50,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Booking's admin (availability, types, bookings) lives in its own module.
+from . import booking_admin  # noqa: E402, F401

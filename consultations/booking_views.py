@@ -96,9 +96,8 @@ def booking_pick_view(request, token, invitation):
     elif request.method == "POST":
         status = 400
     if consultation_type is not None:
-        slots = services.available_slots(
-            consultation_type=consultation_type, exclude_booking=active
-        )
+        # The patient's own time is held, so it is not offered again.
+        slots = services.available_slots(consultation_type=consultation_type)
         context["days"] = services.slots_by_day(slots)
     context["form"] = form
     return render(request, "consultations/booking_pick.html", context, status=status)
