@@ -637,6 +637,8 @@ def _after_commit_send():
 
 def _queue_patient_email(booking, kind):
     consultation_request = booking.consultation_request
+    if not consultation_request.email:
+        return  # answers removed by the retention purge: nobody to write to
     context = {
         **_email_context(),
         "reference": consultation_request.reference,

@@ -294,3 +294,11 @@ def test_rules_come_from_booking_settings(patient_request, staff, phone):
     with pytest.raises(services.SlotUnavailable) as excinfo:
         book(patient_request, staff, phone)  # 48 h ahead
     assert "72 hours" in excinfo.value.message
+
+
+def test_no_mail_is_queued_for_a_request_whose_answers_were_purged(patient_request, staff, phone):
+    booking = book(patient_request, staff, phone)
+    ConsultationRequest.objects.filter(pk=patient_request.pk).update(email=None)
+    booking.consultation_request.refresh_from_db()
+    services.booking_confirm(booking=booking, by=staff, now=NOW)
+    assert not emails(OutboundEmail.Kind.BOOKING_CONFIRMED)
