@@ -11,7 +11,7 @@ from pages.models import SiteSettings
 
 from .booking import booking_pick_path
 from .forms import ConsultationRequestForm, submission_token_issue
-from .selectors import consultation_request_exists, privacy_notice_current
+from .selectors import PRIVACY_NOTICE_PATH, consultation_request_exists, privacy_notice_current
 from .services import client_rate_limit_hit, consultation_request_create
 
 # The reference travels to the confirmation page in the session, never in the URL.
@@ -69,6 +69,23 @@ def consultation_request_create_view(request):
         },
         status=status,
     )
+
+
+@sensitive_post_parameters()
+@sensitive_variables()
+def consultation_request_unavailable_view(request):
+    """The database went away while the form was sent: nothing was saved (the request is one
+    transaction). Show the form again with every answer, its token kept so that sending it again
+    creates the request once. Renders without the database (ops.middleware calls it)."""
+    if request.method != "POST":
+        return render(request, "503.html", status=503)
+    form = ConsultationRequestForm(request.POST, privacy_notice_url=PRIVACY_NOTICE_PATH)
+    return render(
+        request, "consultations/consultationrequest_unavailable.html", {"form": form}, status=503
+    )
+
+
+consultation_request_create_view.database_unavailable = consultation_request_unavailable_view
 
 
 @never_cache
