@@ -13,6 +13,9 @@ from .base import LOGGING, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Rotation: the new key goes in DJANGO_SECRET_KEY, the old one here until sessions and open
+# forms signed with it have aged out (docs/deploy.md, "Key rotation").
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the DJANGO_ALLOWED_HOSTS environment variable")

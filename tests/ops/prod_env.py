@@ -22,3 +22,17 @@ def example_environment(**overrides):
             values[name] = value.strip()
     base = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
     return {**base, **values, **{k: str(v) for k, v in overrides.items()}}
+
+
+def app_environment(*, database_url, static_root, **overrides):
+    """.env.example for an app process under test: loopback host, the given database, no Redis
+    unless given, forms accepted at once, mail left to the worker."""
+    settings = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": static_root,
+        "CONSULTATION_MIN_FILL_SECONDS": 0,
+        "OUTBOX_SEND_IN_PROCESS": "false",
+    }
+    return example_environment(**{**settings, **overrides})

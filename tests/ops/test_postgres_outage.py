@@ -15,7 +15,7 @@ from tests.consultations.factories import VALID_ANSWERS
 from .conftest import _missing
 from .patient import open_form, send_form, set_cookies
 from .pgcluster import ThrowawayPostgres
-from .prod_env import example_environment
+from .prod_env import app_environment
 from .servers import AppServer, manage
 
 
@@ -34,14 +34,7 @@ def cluster():
 @pytest.fixture
 def site(cluster, collected_static, tmp_path):
     url = cluster.create_database("clinic")
-    env = example_environment(
-        DATABASE_URL=url,
-        REDIS_URL="",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_STATIC_ROOT=collected_static,
-        CONSULTATION_MIN_FILL_SECONDS=0,
-        OUTBOX_SEND_IN_PROCESS="false",
-    )
+    env = app_environment(database_url=url, static_root=collected_static)
     manage("migrate", "--noinput", env=env)
     manage("load_clinic_content", env=env)
     with AppServer(env, tmp_path / "gunicorn.log", workers=1) as app:

@@ -13,7 +13,7 @@ from consultations.models import ConsultationRequest
 from pages.services import clinic_content_load
 
 from .patient import open_form, send_form, set_cookies
-from .prod_env import example_environment
+from .prod_env import app_environment
 from .servers import AppServer
 
 STAFF_PASSWORD = "a-long-staff-passphrase-for-tests"
@@ -23,15 +23,12 @@ RATE_LIMIT = 3
 @pytest.fixture
 def two_servers(postgres_url, redis_url, collected_static, tmp_path):
     url, prefix, _client = redis_url
-    env = example_environment(
-        DATABASE_URL=postgres_url,
+    env = app_environment(
+        database_url=postgres_url,
+        static_root=collected_static,
         REDIS_URL=url,
         CACHE_KEY_PREFIX=prefix,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_STATIC_ROOT=collected_static,
-        CONSULTATION_MIN_FILL_SECONDS=0,
         CONSULTATION_RATE_LIMIT_COUNT=RATE_LIMIT,
-        OUTBOX_SEND_IN_PROCESS="false",
     )
     clinic_content_load()
     first = AppServer(env, tmp_path / "a.log", workers=1).start()
