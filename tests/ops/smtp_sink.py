@@ -1,12 +1,16 @@
 """An SMTP server on loopback that records what it accepted, and can hang mid-delivery."""
 
 import asyncio
+import logging
 import threading
 from email import message_from_bytes
 
 from aiosmtpd.controller import Controller
 
 from .servers import free_port
+
+# aiosmtpd logs each recipient at INFO; addresses do not belong in test logs either.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class RecordingHandler:
