@@ -228,6 +228,7 @@ def focused(page):
             if (!el || el === document.body) return null;
             const rect = el.getBoundingClientRect();
             const style = getComputedStyle(el);
+            // What is drawn now, while it has focus: an outline of 2 px or more, or a ring.
             const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
             const ring = style.boxShadow && style.boxShadow !== 'none';
             const inView = rect.bottom > 0 && rect.top < innerHeight &&
@@ -238,7 +239,7 @@ def focused(page):
                     .trim().replace(/\\s+/g, ' ').slice(0, 60),
                 id: el.id,
                 top: rect.top + scrollY,
-                indicator: el.matches(':focus-visible') && (outline || ring),
+                indicator: outline || ring,
                 inView,
                 order: [...document.querySelectorAll('*')].indexOf(el),
             };
@@ -267,7 +268,9 @@ def focus_order_problems(stops):
         if not stop["inView"]:
             problems.append(f"<{stop['tag']}> “{stop['text']}” has focus but is off screen")
     for before, after in zip(stops, stops[1:], strict=False):
-        if after["order"] <= before["order"]:
+        if after["order"] == before["order"]:
+            continue  # Tab between the parts of one control (a date box's month, day, year)
+        if after["order"] < before["order"]:
             problems.append(f"Tab goes back from “{before['text']}” to “{after['text']}”")
         # Items on one row may differ by a few pixels; half a line is the tolerance.
         elif after["top"] < before["top"] - 12:
