@@ -13,13 +13,15 @@ REPO = Path(__file__).resolve().parents[2]
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 
-# The public pages, by the name used in messages and screenshot files.
+# The public pages, by the name used in messages and screenshot files (the form empty; its
+# other states are in test_consultation_journey.py).
 PUBLIC_PAGES = {
     "home": "/",
     "conditions": "/conditions/",
     "fibromyalgia": "/conditions/fibromyalgia/",
     "about": "/about/",
     "privacy": "/privacy/",
+    "form": "/consultation/",
     "not-found": "/no-such-page/",
 }
 
@@ -178,11 +180,20 @@ def cut_off_problems(page):
                     ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
                 return `<${el.tagName.toLowerCase()}${cls}> “${text}”`;
             };
+            // Visually hidden (a clipped box of 1 px or less, and what it holds) is meant for
+            // screen readers or robots only: the form's honeypot, "Call the clinic:".
+            const hiddenFromSight = el => {
+                for (let node = el; node && node !== document.body; node = node.parentElement) {
+                    const box = node.getBoundingClientRect();
+                    const clip = getComputedStyle(node).overflow;
+                    if (box.width <= 1 && box.height <= 1 && /hidden|clip/.test(clip)) return true;
+                }
+                return false;
+            };
             for (const el of document.body.querySelectorAll('*')) {
                 const rect = el.getBoundingClientRect();
                 const style = getComputedStyle(el);
-                // Visually hidden text (1 px, clipped) is meant for screen readers only.
-                if (rect.width <= 1 && rect.height <= 1) continue;
+                if (hiddenFromSight(el)) continue;
                 if (rect.width === 0 || rect.height === 0) continue;
                 if (style.visibility === 'hidden') continue;
                 if (el.classList.contains('skip-link')) continue;
