@@ -65,6 +65,28 @@ def form_site(site, settings):
     return site
 
 
+@pytest.fixture
+def phone_audit(browser):
+    """A phone-sized page, and check(state): axe-core, structure, fit and tap targets on what
+    it shows now, with a screenshot; the problems are gathered by state for fail_on."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = {}
+
+    def check(state):
+        problems[state] = (
+            axe_violations(page)
+            + structure_problems(page)
+            + sideways_scroll_problems(page)
+            + small_tap_target_problems(page)
+        )
+        screenshot(page, f"{state}-phone")
+
+    yield page, check, problems
+    context.close()
+
+
 def _read_and_follow_the_call_to_action(page, site):
     page.goto(f"{site}{FIBROMYALGIA}")
     answer = page.get_by_text("Ketamine is not FDA-approved for fibromyalgia.")
@@ -235,30 +257,57 @@ def test_patient_does_the_whole_journey_with_the_keyboard_alone(form_site, page)
     _assert_sent(page, form_site)
 
 
-def test_form_passes_axe_and_fits_a_phone_when_empty_with_errors_and_sent(form_site, browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, bypass_csp=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    problems = {}
-
-    def check(state):
-        problems[state] = (
-            axe_violations(page)
-            + structure_problems(page)
-            + sideways_scroll_problems(page)
-            + small_tap_target_problems(page)
-        )
-        screenshot(page, f"form-{state}-phone")
-
-    page.goto(f"{form_site}/consultation/")
-    check("empty")
+def _check_empty_then_sent_empty(page, check, *, url, button, name):
+    """Check the form as it first shows, then as it comes back when sent with no answer."""
+    page.goto(url)
+    check(f"{name}-empty")
     with page.expect_navigation():
-        page.get_by_role("button", name="Send my request").click()
+        page.get_by_role("button", name=button).click()
     assert page.locator("#error-summary").is_visible()
-    check("errors")
+    check(f"{name}-errors")
+
+
+def test_form_passes_axe_and_fits_a_phone_when_empty_with_errors_and_sent(form_site, phone_audit):
+    page, check, problems = phone_audit
+    _check_empty_then_sent_empty(
+        page, check, url=f"{form_site}/consultation/", button="Send my request", name="form"
+    )
     _fill_with_the_mouse(page, email=EMAIL)
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_url(f"{form_site}/consultation/sent/**")
-    check("sent")
-    context.close()
+    check("form-sent")
+    fail_on(problems)
+
+
+def test_booking_pages_pass_axe_and_fit_a_phone_when_empty_with_errors_and_booked(
+    form_site, phone_audit
+):
+    import datetime
+
+    from consultations import booking
+    from tests.consultations.booking_factories import (
+        ConsultationTypeFactory,
+        StaffFactory,
+        weekday_windows,
+    )
+    from tests.consultations.factories import ConsultationRequestFactory
+
+    weekday_windows(
+        StaffFactory(), start=datetime.time(8, 0), end=datetime.time(18, 0), days=range(7)
+    )
+    ConsultationTypeFactory()
+    pick_path = booking.booking_pick_path(reference=ConsultationRequestFactory().reference)
+
+    page, check, problems = phone_audit
+    _check_empty_then_sent_empty(
+        page, check, url=f"{form_site}{pick_path}", button="Book this time", name="booking"
+    )
+    page.locator("input[name=slot]").first.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Book this time").click()
+    assert page.locator("h1").inner_text() == "Your consultation time"
+    check("booking-booked")
+    page.get_by_role("link", name="Cancel this consultation").click()
+    page.wait_for_url("**/cancel/")
+    check("booking-cancel")
     fail_on(problems)
