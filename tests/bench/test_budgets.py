@@ -55,3 +55,9 @@ def test_wrk_report_is_read_in_milliseconds():
 def test_wrk_run_with_failed_requests_is_refused(failure):
     with pytest.raises(SystemExit, match="failed or timed-out"):
         parse_wrk(WRK_REPORT + failure, url="http://127.0.0.1:8301/", seconds=10)
+
+
+def test_wrk_run_where_no_request_finished_is_reported_not_fatal():
+    report = WRK_REPORT.replace("31337 requests in", "0 requests in")
+    figures = parse_wrk(report, url="http://127.0.0.1:8301/", seconds=10)
+    assert figures == {"rate": 0.0, "p50": None, "p99": None}
