@@ -1,11 +1,21 @@
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django.conf import settings
-from django.contrib import admin
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 from solo.admin import SingletonModelAdmin
 
+from . import revisions, views
 from .forms import BlockInlineFormSet
 from .models import Block, MedicalReviewer, Page, SiteSettings
 
@@ -58,7 +68,7 @@ class MedicalReviewerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(SortableAdminBase, admin.ModelAdmin):
+class PageAdmin(SortableAdminBase, VersionAdmin):
     list_display = (
         "title",
         "url_path",
@@ -73,6 +83,8 @@ class PageAdmin(SortableAdminBase, admin.ModelAdmin):
     list_select_related = ("parent", "medical_reviewer")
     readonly_fields = ("url_path", "first_published_at", "updated_at", "preview_link")
     inlines = [BlockInline]
+    object_history_template = "admin/pages/page/revision_history.html"
+    revision_form_template = "admin/pages/page/revision_form.html"
     fieldsets = (
         (None, {"fields": ("title", "status", "preview_link")}),
         (
@@ -113,6 +125,139 @@ class PageAdmin(SortableAdminBase, admin.ModelAdmin):
             "live": "Yes",
         }
         return labels[page.visibility()]
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("add/preview/", view(self.preview_view), name=f"{prefix}_preview_add"),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name=f"{prefix}_preview_change",
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name=f"{prefix}_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id=None):
+        """The change form's content rendered as the public page, without saving anything.
+
+        Staff only (admin_view), never cached (admin_view), and marked noindex.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        page = None
+        if object_id is not None:
+            page = self.get_object(request, unquote(object_id))
+            if page is None:
+                raise Http404("No such page")
+            allowed = self.has_change_permission(request, page)
+        else:
+            allowed = self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        form_class = self.get_form(
+            request,
+            page,
+            change=page is not None,
+            fields=flatten_fieldsets(self.get_fieldsets(request, page)),
+        )
+        form = form_class(request.POST, request.FILES, instance=page)
+        form_valid = form.is_valid()
+        unsaved = form.instance
+        formsets, _ = self._create_formsets(request, unsaved, change=page is not None)
+        if not (all_valid(formsets) and form_valid):
+            errors = [form.errors.as_text()] if form.errors else []
+            errors += [str(formset.non_form_errors()) for formset in formsets]
+            errors += [f.errors.as_text() for formset in formsets for f in formset if f.errors]
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "This change cannot be previewed yet",
+                "errors": [error for error in errors if error],
+            }
+            return TemplateResponse(request, "admin/pages/page/preview_errors.html", context)
+        blocks = [
+            f.instance
+            for formset in formsets
+            for f in formset.forms
+            if not formset._should_delete_form(f) and (f.instance.pk or f.has_changed())
+        ]
+        return views.render_unsaved_preview(request, unsaved, blocks)
+
+    def compare_view(self, request, object_id):
+        page = self.get_object(request, unquote(object_id))
+        if page is None:
+            raise Http404("No such page")
+        if not self.has_view_or_change_permission(request, page):
+            raise PermissionDenied
+        versions = revisions.page_versions(page.pk)
+        try:
+            old = versions.get(pk=request.GET.get("old"))
+            new = versions.get(pk=request.GET.get("new"))
+        except (Version.DoesNotExist, ValueError):
+            messages.warning(request, "Choose two revisions of this page to compare.")
+            return redirect(reverse("admin:pages_page_history", args=[page.pk]))
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": page,
+            "title": f"Changes to “{page}”",
+            "diff": revisions.revision_diff(old, new),
+        }
+        return TemplateResponse(request, "admin/pages/page/revision_compare.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = list(revisions.page_versions(unquote(object_id)))
+        return super().history_view(
+            request, object_id, {"versions": versions, **(extra_context or {})}
+        )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore an earlier revision, saying first which blocks come back or go.
+
+        Restoring is itself saved as a new revision. A revision that refers to something
+        deleted since is refused with the reason instead of failing in the database.
+        """
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        plan = revisions.restore_plan(version)
+        if not plan.possible:
+            messages.error(
+                request,
+                "This revision cannot be restored because it refers to "
+                + ", ".join(plan.missing)
+                + ". Edit the page instead, or restore a later revision.",
+            )
+            return redirect(reverse("admin:pages_page_history", args=[unquote(object_id)]))
+        context = {"restore_plan": plan, **(extra_context or {})}
+        with transaction.atomic():
+            response = super().revision_view(request, object_id, version_id, context)
+            if request.method == "POST" and response.status_code == 302:
+                page = Page.objects.get(pk=unquote(object_id))
+                page.descendants_follow()
+                self._explain_restore(request, plan)
+        return response
+
+    def _explain_restore(self, request, plan):
+        if plan.brought_back:
+            messages.info(
+                request,
+                f"Restoring brought back {len(plan.brought_back)} block(s) deleted since that "
+                "revision: " + "; ".join(str(block) for block in plan.brought_back),
+            )
+        if plan.removed:
+            messages.info(
+                request,
+                f"Restoring removed {len(plan.removed)} block(s) added since that revision "
+                "(they remain in the later revisions): "
+                + "; ".join(str(block) for block in plan.removed),
+            )
 
     @admin.display(description="preview")
     def preview_link(self, page):

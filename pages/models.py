@@ -6,6 +6,7 @@ the admin without a deploy. Editor text is stored as plain text and escaped on o
 
 import datetime
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -230,11 +231,15 @@ class Page(models.Model):
         self.url_path = self.build_url_path()
         super().save(*args, **kwargs)
         if old_path and old_path != self.url_path:
-            for child in self.children.all():
-                child.save()
+            self.descendants_follow()
 
     def get_absolute_url(self):
         return self.url_path
+
+    def descendants_follow(self):
+        """Give the sub-pages addresses under this page's current address."""
+        for child in self.children.all():
+            child.save()
 
     @property
     def is_published(self):
@@ -571,3 +576,8 @@ class SiteSettings(SingletonModel):
     def phone_href(self):
         digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
         return f"tel:{digits}" if digits else ""
+
+
+# Every save of a page through the admin is a revision holding the page and all its blocks.
+reversion.register(Block)
+reversion.register(Page, follow=["blocks"])

@@ -4,6 +4,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -62,14 +63,17 @@ def clinic_content_load(*, content_dir=CONTENT_DIR):
         if Page.objects.filter(url_path=url_path).exists():
             report.kept.append(url_path)
             continue
-        page = Page.objects.create(
-            parent=parent,
-            slug=data["slug"],
-            status=Page.Status.PUBLISHED,
-            **{name: data[name] for name in _PAGE_FIELDS if name in data},
-        )
-        for position, block_data in enumerate(data.get("blocks", [])):
-            _block_from_content(page, position, block_data).save()
+        # One revision per page, so the page's history starts with the loaded copy.
+        with reversion.create_revision(atomic=False):
+            reversion.set_comment("Loaded the clinic's starting content.")
+            page = Page.objects.create(
+                parent=parent,
+                slug=data["slug"],
+                status=Page.Status.PUBLISHED,
+                **{name: data[name] for name in _PAGE_FIELDS if name in data},
+            )
+            for position, block_data in enumerate(data.get("blocks", [])):
+                _block_from_content(page, position, block_data).save()
         report.created.append(url_path)
     return report
 

@@ -2,6 +2,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -9,11 +10,12 @@ from . import selectors
 from .cache import cache_published_page
 
 
-def _render_page(request, page, *, preview=False):
+def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
     site_tree = selectors.SiteTree.load()
     context = {
         "page": page,
-        "blocks": selectors.page_blocks(page),
+        "blocks": selectors.page_blocks(page) if blocks is None else blocks,
+        "unsaved": unsaved,
         "site_tree": site_tree,
         "breadcrumbs": site_tree.ancestors(page),
         "child_pages": site_tree.children(page),
@@ -41,6 +43,21 @@ def page_preview(request, pk):
     if page is None:
         raise Http404("No such page")
     response = _render_page(request, page, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def render_unsaved_preview(request, page, blocks):
+    """An edited but unsaved page and its blocks, rendered as the public would see them.
+
+    Called by the admin's preview (staff only, never cached); nothing is written.
+    """
+    page.url_path = page.build_url_path()
+    for block in blocks:
+        if block.takes_anchor and not block.anchor:
+            block.anchor = slugify(block.heading)[:70] or "section"
+    blocks = sorted(blocks, key=lambda block: (block.position, block.pk or 0))
+    response = _render_page(request, page, preview=True, blocks=blocks, unsaved=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

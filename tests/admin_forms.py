@@ -1,6 +1,7 @@
 """Read an admin change form the way a browser would, so tests post what an editor posts."""
 
 from bs4 import BeautifulSoup
+from django.urls import reverse
 
 
 def form_data(response, form_id=None):
@@ -22,3 +23,15 @@ def form_data(response, form_id=None):
         else:
             data[name] = field.get("value", "")
     return data
+
+
+def change_url(page):
+    return reverse("admin:pages_page_change", args=[page.pk])
+
+
+def block_prefix(data, block):
+    """The inline form prefix (e.g. `blocks-3`) of this block in the posted data."""
+    for key, value in data.items():
+        if key.endswith("-id") and value == str(block.pk):
+            return key.removesuffix("-id")
+    raise AssertionError(f"block {block.pk} is not in the form")

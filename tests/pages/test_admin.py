@@ -3,32 +3,9 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from pages.models import Block, Page
-from tests.admin_forms import form_data
+from tests.admin_forms import block_prefix, change_url, form_data
 
-FIBROMYALGIA_URL = "/conditions/fibromyalgia/"
-
-
-@pytest.fixture
-def fibromyalgia(clinic_content):
-    return Page.objects.get(url_path=FIBROMYALGIA_URL)
-
-
-@pytest.fixture
-def editor_client(client, content_editor):
-    client.force_login(content_editor)
-    return client
-
-
-def change_url(page):
-    return reverse("admin:pages_page_change", args=[page.pk])
-
-
-def block_prefix(data, block):
-    """The inline form prefix (e.g. `blocks-3`) of this block in the posted data."""
-    for key, value in data.items():
-        if key.endswith("-id") and value == str(block.pk):
-            return key.removesuffix("-id")
-    raise AssertionError(f"block {block.pk} is not in the form")
+from .conftest import FIBROMYALGIA_URL
 
 
 def test_page_list_filters_by_status_and_searches(editor_client, fibromyalgia):

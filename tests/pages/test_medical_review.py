@@ -11,15 +11,10 @@ from django.utils import timezone
 
 from pages.models import Page
 
+from .conftest import FIBROMYALGIA_URL
 from .factories import MedicalReviewerFactory, PageFactory
 
-FIBROMYALGIA_URL = "/conditions/fibromyalgia/"
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def fibromyalgia(clinic_content):
-    return Page.objects.get(url_path=FIBROMYALGIA_URL)
 
 
 def review(page, *, reviewed, due=None):

@@ -11,15 +11,10 @@ from pages import selectors
 from pages.models import Page
 from tests.admin_forms import form_data
 
+from .conftest import FIBROMYALGIA_URL
 from .factories import PageFactory
 
-FIBROMYALGIA_URL = "/conditions/fibromyalgia/"
 HOUR = datetime.timedelta(hours=1)
-
-
-@pytest.fixture
-def fibromyalgia(clinic_content):
-    return Page.objects.get(url_path=FIBROMYALGIA_URL)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,16 @@
+import pytest
+
+from pages.models import Page
+
+FIBROMYALGIA_URL = "/conditions/fibromyalgia/"
+
+
+@pytest.fixture
+def fibromyalgia(clinic_content):
+    return Page.objects.get(url_path=FIBROMYALGIA_URL)
+
+
+@pytest.fixture
+def editor_client(client, content_editor):
+    client.force_login(content_editor)
+    return client
