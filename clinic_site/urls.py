@@ -1,6 +1,7 @@
 """Root URLs. The page catch-all comes last: every other path wins over an editor's slug."""
 
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -19,5 +20,7 @@ urlpatterns = [
         {"sitemaps": {"pages": PageSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    # Uploaded images in development; in production the web server serves MEDIA_ROOT.
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("", include("pages.urls")),
 ]

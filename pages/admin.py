@@ -1,8 +1,12 @@
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.redirects import admin as stock_redirect_admin  # noqa: F401 - registers it first
+from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseNotAllowed
@@ -10,14 +14,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from solo.admin import SingletonModelAdmin
 
-from . import revisions, views
+from . import checks, revisions, selectors, services, views
 from .forms import BlockInlineFormSet
-from .models import Block, MedicalReviewer, Page, SiteSettings
+from .models import Block, Image, MedicalReviewer, Page, SiteSettings
+from .redirects import redirect_loop_check
 
 
 class BlockInline(SortableStackedInline):
@@ -33,6 +38,7 @@ class BlockInline(SortableStackedInline):
         "items",
         "button_label",
         "button_target",
+        "image",
     )
 
 
@@ -61,6 +67,38 @@ class MedicalReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ("title", "thumbnail", "alt_text", "decorative", "width", "height")
+    list_filter = ("decorative",)
+    search_fields = ("title", "alt_text")
+    fields = ("title", "file", "alt_text", "decorative", "thumbnail", "size", "sizes_made")
+    readonly_fields = ("thumbnail", "size", "sizes_made")
+
+    def save_model(self, request, obj, form, change):
+        services.image_save(image=obj)
+
+    @admin.display(description="preview")
+    def thumbnail(self, image):
+        rendition = image.rendition_for(0)
+        if rendition is None:
+            return "Shown after the upload is saved."
+        return format_html(
+            '<img src="{}" alt="" width="160" height="{}">',
+            default_storage.url(rendition["fallback"]),
+            round(160 * rendition["height"] / rendition["width"]),
+        )
+
+    @admin.display(description="size of the cleaned original")
+    def size(self, image):
+        return f"{image.width} × {image.height} pixels" if image.width else "—"
+
+    @admin.display(description="sizes made for screens")
+    def sizes_made(self, image):
+        widths = sorted({r["width"] for r in image.renditions})
+        return ", ".join(f"{w} px" for w in widths) + " (WebP, plus JPEG/PNG)" if widths else "—"
+
+
 @admin.register(MedicalReviewer)
 class MedicalReviewerAdmin(admin.ModelAdmin):
     list_display = ("name", "credentials")
@@ -81,7 +119,13 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
     list_filter = ("status", MedicalReviewFilter, "show_in_menu")
     search_fields = ("title", "seo_title", "url_path")
     list_select_related = ("parent", "medical_reviewer")
-    readonly_fields = ("url_path", "first_published_at", "updated_at", "preview_link")
+    readonly_fields = (
+        "url_path",
+        "first_published_at",
+        "updated_at",
+        "preview_link",
+        "editor_checks",
+    )
     inlines = [BlockInline]
     object_history_template = "admin/pages/page/revision_history.html"
     revision_form_template = "admin/pages/page/revision_form.html"
@@ -112,7 +156,15 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
                 )
             },
         ),
+        ("Main image", {"fields": ("hero_image",)}),
         ("Search results and link previews", {"fields": ("seo_title", "meta_description")}),
+        (
+            "Checks",
+            {
+                "fields": ("editor_checks",),
+                "description": "Advice on the saved page. Warnings never stop you publishing.",
+            },
+        ),
         ("History", {"fields": ("first_published_at", "updated_at")}),
     )
 
@@ -125,6 +177,25 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             "live": "Yes",
         }
         return labels[page.visibility()]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        page = form.instance
+        for finding in checks.page_findings(page, selectors.page_blocks(page)):
+            level = messages.WARNING if finding.level == "warning" else messages.INFO
+            messages.add_message(request, level, finding.message)
+
+    @admin.display(description="checks")
+    def editor_checks(self, page):
+        if page.pk is None:
+            return "Save the page to see the checks."
+        findings = checks.page_findings(page, selectors.page_blocks(page))
+        return format_html(
+            '<ul class="editor-checks">{}</ul>',
+            format_html_join(
+                "", '<li class="check-{}">{}</li>', ((f.level, f.message) for f in findings)
+            ),
+        )
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -236,11 +307,13 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             )
             return redirect(reverse("admin:pages_page_history", args=[unquote(object_id)]))
         context = {"restore_plan": plan, **(extra_context or {})}
+        page_before = Page.objects.filter(pk=unquote(object_id)).first()
         with transaction.atomic():
             response = super().revision_view(request, object_id, version_id, context)
             if request.method == "POST" and response.status_code == 302:
                 page = Page.objects.get(pk=unquote(object_id))
-                page.descendants_follow()
+                # The revert wrote the old address as it was; redirect and re-path from here.
+                page.moved_from(page_before.url_path if page_before else page.url_path)
                 self._explain_restore(request, plan)
         return response
 
@@ -290,3 +363,31 @@ class SiteSettingsAdmin(SingletonModelAdmin):
         ),
         ("Notices on every page", {"fields": ("emergency_notice", "medical_disclaimer")}),
     )
+
+
+class RedirectForm(forms.ModelForm):
+    class Meta:
+        model = Redirect
+        fields = ("site", "old_path", "new_path")
+
+    def clean(self):
+        cleaned = super().clean()
+        site, old_path, new_path = (cleaned.get(k) for k in ("site", "old_path", "new_path"))
+        if site and old_path and new_path:
+            redirect_loop_check(
+                site_id=site.pk, old_path=old_path, new_path=new_path, exclude_pk=self.instance.pk
+            )
+        return cleaned
+
+
+# Replace the stock redirect admin with one that refuses loops.
+admin.site.unregister(Redirect)
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    form = RedirectForm
+    list_display = ("old_path", "new_path")
+    list_filter = ("site",)
+    search_fields = ("old_path", "new_path")
+    radio_fields = {"site": admin.VERTICAL}

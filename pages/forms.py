@@ -1,7 +1,9 @@
 from adminsortable2.admin import CustomInlineFormSet
+from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import Block
+from .search import MAX_QUERY_LENGTH
 
 
 class BlockInlineFormSet(CustomInlineFormSet):
@@ -43,3 +45,14 @@ class BlockInlineFormSet(CustomInlineFormSet):
             if self.can_delete and self._should_delete_form(form):
                 continue
             yield form
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search for",
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        error_messages={
+            "max_length": "Search for at most %(limit_value)d characters (you typed %(show_value)d)."
+        },
+    )

@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from solo.models import SingletonModel
 
+from .images import validate_image_upload
+from .redirects import redirect_record_move
+
 
 class PageQuerySet(models.QuerySet):
     def published(self, *, at=None):
@@ -38,6 +41,82 @@ class PageQuerySet(models.QuerySet):
             within_days = settings.MEDICAL_REVIEW_DUE_SOON_DAYS
         horizon = today + datetime.timedelta(days=within_days)
         return self.filter(next_review_due__lte=horizon).order_by("next_review_due", "title")
+
+
+class Image(models.Model):
+    """A picture for pages, stored without metadata and cut into sizes for every screen."""
+
+    title = models.CharField(
+        "name",
+        max_length=200,
+        help_text="To find the image in the admin, e.g. “Infusion room, daylight”. Not shown on the site.",
+    )
+    file = models.FileField(
+        "image file",
+        upload_to="images/uploads/",
+        validators=[validate_image_upload],
+        help_text=(
+            "A JPEG, PNG or WebP photo or graphic. Location and camera details are removed "
+            "on upload, and smaller copies are made for phones and tablets."
+        ),
+    )
+    alt_text = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text=(
+            "What the image shows, for readers who cannot see it, e.g. “A nurse checks a "
+            "patient's blood pressure in a quiet treatment room”. Required unless decorative."
+        ),
+    )
+    decorative = models.BooleanField(
+        "decorative only",
+        default=False,
+        help_text="Tick only if the image adds nothing to the text; screen readers then skip it.",
+    )
+    width = models.PositiveIntegerField("width (pixels)", default=0, editable=False)
+    height = models.PositiveIntegerField("height (pixels)", default=0, editable=False)
+    renditions = models.JSONField(
+        "sizes made",
+        default=list,
+        editable=False,
+        help_text="The WebP and JPEG/PNG copies made on upload, one pair per width.",
+    )
+    created_at = models.DateTimeField("uploaded", auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decorative=True) | ~Q(alt_text=""),
+                name="image_alt_text_unless_decorative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if not self.decorative and not self.alt_text.strip():
+            raise ValidationError(
+                {
+                    "alt_text": ValidationError(
+                        "Describe the image for readers who cannot see it, or tick "
+                        "“decorative only” if it adds nothing to the text.",
+                        code="alt_text_missing",
+                    )
+                }
+            )
+
+    @property
+    def alt(self):
+        return "" if self.decorative else self.alt_text
+
+    def rendition_for(self, width):
+        """The smallest rendition at least `width` wide, else the largest there is."""
+        ordered = sorted(self.renditions, key=lambda r: r["width"])
+        return next((r for r in ordered if r["width"] >= width), ordered[-1] if ordered else None)
 
 
 class MedicalReviewer(models.Model):
@@ -181,6 +260,15 @@ class Page(models.Model):
             "after the last review."
         ),
     )
+    hero_image = models.ForeignKey(
+        Image,
+        verbose_name="main image",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+        help_text="Optional. Shown under the page heading and in link previews on social media.",
+    )
     first_published_at = models.DateTimeField(
         "first published",
         null=True,
@@ -231,13 +319,16 @@ class Page(models.Model):
         self.url_path = self.build_url_path()
         super().save(*args, **kwargs)
         if old_path and old_path != self.url_path:
-            self.descendants_follow()
+            self.moved_from(old_path)
 
     def get_absolute_url(self):
         return self.url_path
 
-    def descendants_follow(self):
-        """Give the sub-pages addresses under this page's current address."""
+    def moved_from(self, old_path):
+        """After a change of address: redirect the old one if the public knew it, then the
+        sub-pages follow (each making its own redirect)."""
+        if self.is_published and old_path != self.url_path:
+            redirect_record_move(old_path=old_path, new_path=self.url_path)
         for child in self.children.all():
             child.save()
 
@@ -358,6 +449,7 @@ class Block(models.Model):
         CALL_TO_ACTION = "cta", "Call to action"
         CALLOUT = "callout", "Callout (notice or disclaimer)"
         CONTACT = "contact", "Clinic contact details (from site settings)"
+        IMAGE = "image", "Image"
 
     class Level(models.IntegerChoices):
         H2 = 2, "Section heading (H2)"
@@ -403,7 +495,7 @@ class Block(models.Model):
         blank=True,
         help_text=(
             "Paragraph: the paragraph. Bulleted list: an optional sentence introducing the list. "
-            "FAQ: the answer. Call to action and callout: the message."
+            "FAQ: the answer. Call to action and callout: the message. Image: an optional caption."
         ),
     )
     items = models.TextField(
@@ -423,6 +515,16 @@ class Block(models.Model):
         choices=Target.choices,
         blank=True,
         help_text="Call to action only: where the button takes the reader.",
+    )
+
+    image = models.ForeignKey(
+        Image,
+        verbose_name="image",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+        help_text="Image blocks only: the picture to show. Its caption goes in “text”.",
     )
 
     objects = BlockQuerySet.as_manager()
@@ -485,6 +587,10 @@ class Block(models.Model):
                 errors["button_target"] = "Choose where the button leads."
         if kind == self.Kind.CALLOUT and not self.text.strip():
             errors["text"] = "A callout needs its message."
+        if kind == self.Kind.IMAGE and self.image_id is None:
+            errors["image"] = "Choose the image to show."
+        if kind != self.Kind.IMAGE and self.image_id is not None:
+            errors["image"] = "Only image blocks show an image; clear this field."
         if errors:
             raise ValidationError(errors)
 

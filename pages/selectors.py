@@ -81,14 +81,14 @@ def published_page_for_path(url_path):
     """The published page at this address, or None, with what its template shows beside it."""
     return (
         Page.objects.published()
-        .select_related("medical_reviewer")
+        .select_related("medical_reviewer", "hero_image")
         .filter(url_path=url_path)
         .first()
     )
 
 
 def page_for_preview(pk):
-    return Page.objects.select_related("medical_reviewer").filter(pk=pk).first()
+    return Page.objects.select_related("medical_reviewer", "hero_image").filter(pk=pk).first()
 
 
 def next_scheduled_change(*, now=None):
@@ -124,4 +124,5 @@ def published_pages_never_reviewed():
 
 
 def page_blocks(page):
-    return list(page.blocks.in_reading_order())
+    """The page's blocks in reading order, each image block's image in the same query."""
+    return list(page.blocks.in_reading_order().select_related("image"))

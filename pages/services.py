@@ -12,8 +12,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import selectors
-from .models import Block, Page, SiteSettings
+from . import images, selectors
+from .models import Block, Image, Page, SiteSettings
 from .roles import CONTENT_EDITOR
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -141,3 +141,23 @@ def content_review_report_send(*, today=None):
     subject = f"Medical review: {len(report.due)} page(s) overdue or due soon"
     send_mail(subject, body, None, report.recipients)
     return report
+
+
+def image_save(*, image):
+    """Save an image; a new upload is first stripped of metadata and cut into renditions.
+
+    Renditions are made once, here, never on a page view. Files a new upload replaces are
+    deleted after the transaction commits.
+    """
+    replaced = None
+    if image.file and not image.file._committed:
+        if image.pk:
+            replaced = Image.objects.filter(pk=image.pk).values_list("file", "renditions").first()
+        processed = images.process_upload(image.file.file)
+        image.file = processed.name
+        image.width, image.height = processed.width, processed.height
+        image.renditions = processed.renditions
+    image.save()
+    if replaced:
+        transaction.on_commit(lambda: images.delete_files(*replaced))
+    return image

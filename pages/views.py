@@ -9,6 +9,9 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .cache import cache_published_page
 
+from .forms import SearchForm
+from .search import MAX_QUERY_LENGTH, search_pages
+
 
 def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
     site_tree = selectors.SiteTree.load()
@@ -63,7 +66,26 @@ def render_unsaved_preview(request, page, blocks):
 
 
 @require_safe
+def search(request):
+    """Site search; works as a plain GET form, so with JavaScript off too."""
+    form = SearchForm(request.GET)
+    query, results = "", None
+    if form.is_valid():
+        query = " ".join(form.cleaned_data["q"].split())
+        results = search_pages(query) if query else None
+    context = {"form": form, "query": query, "results": results, "max_length": MAX_QUERY_LENGTH}
+    return render(request, "pages/search.html", context)
+
+
+@require_safe
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
-    lines = ["User-agent: *", "Disallow: /consultation/", "", f"Sitemap: {sitemap_url}", ""]
+    lines = [
+        "User-agent: *",
+        "Disallow: /consultation/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {sitemap_url}",
+        "",
+    ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -299,3 +299,13 @@ BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=24)
 
 # Page revisions (django-reversion).
 INSTALLED_APPS += ["reversion"]
+# Uploaded images: checked by content against these limits, then cut into these widths.
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10_000_000)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+IMAGE_ALLOWED_FORMATS = ["JPEG", "PNG", "WEBP"]
+IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
+# Redirects from old page addresses, editable in the admin and made automatically when a
+# published page moves; consulted only for addresses that would otherwise be a 404.
+INSTALLED_APPS += ["django.contrib.sites", "django.contrib.redirects"]
+SITE_ID = 1
+MIDDLEWARE += ["django.contrib.redirects.middleware.RedirectFallbackMiddleware"]

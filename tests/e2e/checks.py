@@ -22,6 +22,8 @@ PUBLIC_PAGES = {
     "about": "/about/",
     "privacy": "/privacy/",
     "form": "/consultation/",
+
+    "search": "/search/?q=fibromyalgia",
     "not-found": "/no-such-page/",
 }
 

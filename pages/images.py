@@ -1,0 +1,159 @@
+"""Uploaded images: checked by their content, stripped of metadata, cut into renditions once.
+
+Nothing about an upload is trusted: not its name, not its declared type. Pillow must read it,
+its format must be allowed, and its size and pixel count must stay under the limits in
+settings, so a decompression bomb is refused before any pixel is decoded.
+"""
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image as PillowImage
+from PIL import ImageOps, UnidentifiedImageError
+
+_FALLBACK_EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
+
+
+def _megabytes(size):
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def validate_image_upload(upload):
+    """Refuse anything that is not a safe, allowed image, with a message for the editor."""
+    if getattr(upload, "_committed", False):
+        return  # already stored, so already checked and cleaned when it was uploaded
+    limit = settings.IMAGE_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"This file is {_megabytes(upload.size)}; images may be at most {_megabytes(limit)}. "
+            "Export a smaller version and upload that.",
+            code="too_large",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
+            upload.seek(0)
+            with PillowImage.open(upload) as image:
+                image_format, (width, height) = image.format, image.size
+                _check_dimensions(width, height)
+                if image_format not in settings.IMAGE_ALLOWED_FORMATS:
+                    allowed = ", ".join(settings.IMAGE_ALLOWED_FORMATS)
+                    raise ValidationError(
+                        f"This is a {image_format} image; upload one of: {allowed}.",
+                        code="wrong_type",
+                    )
+                image.verify()
+    except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning) as error:
+        raise _too_many_pixels() from error
+    except UnidentifiedImageError as error:
+        raise ValidationError(
+            "This file is not an image we can read. Upload a JPEG, PNG or WebP picture.",
+            code="not_an_image",
+        ) from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            "This image file is damaged or incomplete. Export it again and upload the new file.",
+            code="damaged",
+        ) from error
+    finally:
+        upload.seek(0)
+
+
+def _too_many_pixels():
+    return ValidationError(
+        f"This image has too many pixels (the limit is {settings.IMAGE_MAX_PIXELS:,}); it may be "
+        "a decompression bomb. Resize it to at most a few thousand pixels wide.",
+        code="too_many_pixels",
+    )
+
+
+def _check_dimensions(width, height):
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise _too_many_pixels()
+
+
+@dataclass
+class ProcessedImage:
+    name: str
+    width: int
+    height: int
+    renditions: list[dict]
+
+
+def _clean_copy(upload):
+    """The upload's pixels alone, upright, with EXIF, GPS, ICC text and comments left behind."""
+    upload.seek(0)
+    with PillowImage.open(upload) as source:
+        source_format = source.format
+        upright = ImageOps.exif_transpose(source)
+        has_alpha = upright.mode in {"RGBA", "LA", "PA"} or (
+            upright.mode == "P" and "transparency" in upright.info
+        )
+        clean = upright.convert("RGBA" if has_alpha else "RGB")
+    # A new image from the pixel data alone carries no metadata at all.
+    stripped = PillowImage.new(clean.mode, clean.size)
+    stripped.paste(clean)
+    fallback = "PNG" if has_alpha or source_format == "PNG" else "JPEG"
+    return stripped, fallback
+
+
+def _encode(image, image_format):
+    buffer = io.BytesIO()
+    options = {
+        "JPEG": {"quality": 85, "optimize": True, "progressive": True},
+        "PNG": {"optimize": True},
+        "WEBP": {"quality": 80, "method": 4},
+    }[image_format]
+    image.save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def rendition_widths(width):
+    """Widths to cut, never wider than the original (which always gets one of its own)."""
+    widths = [w for w in settings.IMAGE_RENDITION_WIDTHS if w < width]
+    return [*widths, min(width, max(settings.IMAGE_RENDITION_WIDTHS))]
+
+
+def process_upload(upload):
+    """Store a metadata-free original and every rendition; return where they are."""
+    image, fallback = _clean_copy(upload)
+    folder = f"images/{uuid.uuid4().hex}"
+    extension = _FALLBACK_EXTENSIONS[fallback]
+    name = default_storage.save(
+        f"{folder}/original.{extension}", ContentFile(_encode(image, fallback))
+    )
+    renditions = []
+    for width in rendition_widths(image.width):
+        height = max(1, round(image.height * width / image.width))
+        resized = (
+            image
+            if width == image.width
+            else image.resize((width, height), PillowImage.Resampling.LANCZOS)
+        )
+        renditions.append(
+            {
+                "width": width,
+                "height": height,
+                "webp": default_storage.save(
+                    f"{folder}/{width}.webp", ContentFile(_encode(resized, "WEBP"))
+                ),
+                "fallback": default_storage.save(
+                    f"{folder}/{width}.{extension}", ContentFile(_encode(resized, fallback))
+                ),
+                "fallback_type": f"image/{'jpeg' if fallback == 'JPEG' else 'png'}",
+            }
+        )
+    return ProcessedImage(name, image.width, image.height, renditions)
+
+
+def delete_files(name, renditions):
+    names = [name] + [r[key] for r in renditions for key in ("webp", "fallback")]
+    for stored in names:
+        if stored and default_storage.exists(stored):
+            default_storage.delete(stored)

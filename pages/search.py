@@ -1,0 +1,160 @@
+"""Site search over the pages the public may see, with the passage that matched.
+
+PostgreSQL ranks with its full-text search (title above summaries above body) and picks the
+passage with ts_headline. Elsewhere (SQLite in development) a plain case-insensitive match
+on every word stands in, with the passage cut out in Python.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Block, Page
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 50
+MAX_TERMS = 8
+PASSAGE_WORDS = 30
+# Markers the database puts round matched words; they become <mark> only after escaping.
+_START, _STOP = "\u27e6", "\u27e7"
+_MARKED = re.compile(f"{_START}(.*?){_STOP}", re.S)
+_CONFIG = "english"
+
+
+@dataclass
+class SearchResult:
+    page: Page
+    passage: str  # safe HTML: escaped text with <mark> round the matching words
+
+
+def search_pages(query, *, limit=MAX_RESULTS):
+    """Live pages matching `query`, best first. Drafts, scheduled and expired pages never."""
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return []
+    if connection.vendor == "postgresql":
+        return _search_postgresql(query, limit)
+    return _search_simple(query, limit)
+
+
+def _body_text():
+    """All of a page's block text, in reading order, as one string."""
+    text = Concat("heading", Value("\n"), "text", Value("\n"), "items", output_field=TextField())
+    blocks = (
+        Block.objects.filter(page=OuterRef("pk"))
+        .order_by()
+        .values("page")
+        .annotate(body=StringAgg(text, delimiter="\n", order_by=("position", "pk")))
+        .values("body")[:1]
+    )
+    return Coalesce(Subquery(blocks), Value(""), output_field=TextField())
+
+
+def _search_postgresql(query, limit):
+    search_query = SearchQuery(query, search_type="websearch", config=_CONFIG)
+    vector = (
+        SearchVector("title", weight="A", config=_CONFIG)
+        + SearchVector("meta_description", "summary", weight="B", config=_CONFIG)
+        + SearchVector("body", weight="C", config=_CONFIG)
+    )
+    pages = (
+        Page.objects.published()
+        .alias(body=_body_text())
+        .annotate(search=vector)
+        .filter(search=search_query)
+        .annotate(
+            rank=SearchRank(vector, search_query),
+            headline=SearchHeadline(
+                Concat("meta_description", Value("\n"), "body", output_field=TextField()),
+                search_query,
+                config=_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=PASSAGE_WORDS,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "menu_order", "title")[:limit]
+    )
+    return [SearchResult(page, _marked_passage(page.headline)) for page in pages]
+
+
+def _marked_passage(headline):
+    """Escape the database's passage, then turn its markers into <mark>."""
+    html = _MARKED.sub(r"<mark>\1</mark>", escape(headline))
+    return mark_safe(html.replace(_START, "").replace(_STOP, ""))  # noqa: S308 - escaped above
+
+
+def _search_simple(query, limit):
+    terms = list(dict.fromkeys(query.lower().split()))[:MAX_TERMS]
+    matches = Q()
+    for term in terms:
+        in_blocks = Block.objects.filter(
+            Q(heading__icontains=term) | Q(text__icontains=term) | Q(items__icontains=term),
+            page=OuterRef("pk"),
+        )
+        matches &= (
+            Q(title__icontains=term)
+            | Q(meta_description__icontains=term)
+            | Q(summary__icontains=term)
+            | Exists(in_blocks)
+        )
+    pages = (
+        Page.objects.published()
+        .filter(matches)
+        .prefetch_related(Prefetch("blocks", queryset=Block.objects.in_reading_order()))
+    )
+    scored = []
+    for page in pages:
+        body = "\n".join(
+            part for block in page.blocks.all() for part in (block.heading, block.text, block.items)
+        )
+        score = sum(
+            3 * page.title.lower().count(term)
+            + 2 * (page.meta_description + page.summary).lower().count(term)
+            + body.lower().count(term)
+            for term in terms
+        )
+        passage = _passage(f"{page.meta_description}\n{body}", terms)
+        scored.append((-score, page.menu_order, page.title, SearchResult(page, passage)))
+    scored.sort(key=lambda item: item[:3])
+    return [item[-1] for item in scored[:limit]]
+
+
+def _passage(text, terms):
+    """About PASSAGE_WORDS words where the most of the searched words meet, in <mark>."""
+    words = text.split()
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    hits = [i for i, word in enumerate(words) if pattern.search(word)]
+
+    def distinct_terms(start):
+        window = " ".join(words[start : start + PASSAGE_WORDS]).lower()
+        return sum(term in window for term in terms)
+
+    starts = [max(0, i - PASSAGE_WORDS // 3) for i in hits] or [0]
+    start = max(starts, key=lambda candidate: (distinct_terms(candidate), -candidate))
+    chosen = words[start : start + PASSAGE_WORDS]
+    excerpt = " ".join(chosen)
+    html, position = [], 0
+    for match in pattern.finditer(excerpt):
+        html.append(escape(excerpt[position : match.start()]))
+        html.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    html.append(escape(excerpt[position:]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + PASSAGE_WORDS < len(words) else ""
+    return mark_safe(prefix + "".join(html) + suffix)  # noqa: S308 - every piece escaped
