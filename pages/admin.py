@@ -41,6 +41,15 @@ class BlockInline(SortableStackedInline):
         "image",
     )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            # A plain list read once for every block form: no per-block query, and none of the
+            # add/change links that would repeat on every block.
+            field = db_field.formfield(queryset=Image.objects.order_by("title"))
+            field.choices = list(field.choices)
+            return field
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class MedicalReviewFilter(admin.SimpleListFilter):
     title = "medical review"
@@ -113,6 +122,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         "status",
         "public_visibility",
         "next_review_due",
+        "reading_ease",
         "show_in_menu",
         "updated_at",
     )
@@ -181,7 +191,9 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         page = form.instance
-        for finding in checks.page_findings(page, selectors.page_blocks(page)):
+        blocks = selectors.page_blocks(page)
+        services.page_reading_ease_store(page=page, blocks=blocks)
+        for finding in checks.page_findings(page, blocks, score=page.reading_ease):
             level = messages.WARNING if finding.level == "warning" else messages.INFO
             messages.add_message(request, level, finding.message)
 
@@ -189,7 +201,11 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
     def editor_checks(self, page):
         if page.pk is None:
             return "Save the page to see the checks."
-        findings = checks.page_findings(page, selectors.page_blocks(page))
+        findings = checks.page_findings(page, selectors.page_blocks(page), score=page.reading_ease)
+        if page.reading_ease is None:
+            findings.append(
+                checks.Finding("The reading-ease score appears after the next save.", "info")
+            )
         return format_html(
             '<ul class="editor-checks">{}</ul>',
             format_html_join(

@@ -38,7 +38,9 @@ def reading_ease(text):
     return round(textstat.flesch_reading_ease(text), 1) if text.strip() else None
 
 
-def page_findings(page, blocks):
+def page_findings(page, blocks, *, score=None):
+    """Advice on the page; `score` is its reading ease, worked out on save (it is slow the
+    first time in a process: textstat loads the CMU pronouncing dictionary)."""
     findings = []
     if not page.meta_description.strip():
         findings.append(
@@ -65,7 +67,6 @@ def page_findings(page, blocks):
                         f"{SENTENCE_MAX_WORDS}): “{sentence[:80]}…”"
                     )
                 )
-    score = reading_ease(reading_text(page, blocks))
     if score is not None:
         findings.append(
             Finding(

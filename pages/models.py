@@ -269,6 +269,16 @@ class Page(models.Model):
         on_delete=models.PROTECT,
         help_text="Optional. Shown under the page heading and in link previews on social media.",
     )
+    reading_ease = models.FloatField(
+        "reading ease",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Flesch reading-ease score of the page's text at its last save in the admin: 60 or "
+            "more reads as plain English."
+        ),
+    )
     first_published_at = models.DateTimeField(
         "first published",
         null=True,

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import images, selectors
+from . import checks, images, selectors
 from .models import Block, Image, Page, SiteSettings
 from .roles import CONTENT_EDITOR
 
@@ -161,3 +161,10 @@ def image_save(*, image):
     if replaced:
         transaction.on_commit(lambda: images.delete_files(*replaced))
     return image
+
+
+def page_reading_ease_store(*, page, blocks):
+    """Work out and keep the page's reading-ease score, shown in the admin's page list."""
+    page.reading_ease = checks.reading_ease(checks.reading_text(page, blocks))
+    Page.objects.filter(pk=page.pk).update(reading_ease=page.reading_ease)
+    return page.reading_ease
