@@ -201,11 +201,9 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
     def editor_checks(self, page):
         if page.pk is None:
             return "Save the page to see the checks."
-        findings = checks.page_findings(page, selectors.page_blocks(page), score=page.reading_ease)
-        if page.reading_ease is None:
-            findings.append(
-                checks.Finding("The reading-ease score appears after the next save.", "info")
-            )
+        blocks = selectors.page_blocks(page)
+        score = checks.reading_ease(checks.reading_text(page, blocks))
+        findings = checks.page_findings(page, blocks, score=score)
         return format_html(
             '<ul class="editor-checks">{}</ul>',
             format_html_join(

@@ -3,9 +3,15 @@
 import re
 from dataclasses import dataclass
 
-import textstat
+from textstat.textstat import textstatistics
 
 from .models import Block
+
+# English Flesch formula with syllables counted by Pyphen's US English hyphenation. textstat
+# loads the whole CMU pronouncing dictionary (seconds of CPU, once per process) only when the
+# language is spelt with the root "en"; the BCP 47 spelling "en-US" keeps it out of requests.
+_TEXTSTAT = textstatistics()
+_TEXTSTAT.set_lang("en-US")
 
 META_DESCRIPTION_MAX = 160
 SENTENCE_MAX_WORDS = 30
@@ -35,12 +41,11 @@ def reading_text(page, blocks):
 
 def reading_ease(text):
     """Flesch reading ease: 60–70 is plain English; patient pages should aim above 50."""
-    return round(textstat.flesch_reading_ease(text), 1) if text.strip() else None
+    return round(_TEXTSTAT.flesch_reading_ease(text), 1) if text.strip() else None
 
 
 def page_findings(page, blocks, *, score=None):
-    """Advice on the page; `score` is its reading ease, worked out on save (it is slow the
-    first time in a process: textstat loads the CMU pronouncing dictionary)."""
+    """Advice on the page; `score` is its reading ease (see `reading_ease`)."""
     findings = []
     if not page.meta_description.strip():
         findings.append(

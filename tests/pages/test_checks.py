@@ -1,5 +1,7 @@
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
 from pages.checks import page_findings, reading_ease
 from pages.models import Block, Image, Page
@@ -91,6 +93,12 @@ def test_checks_are_warnings_after_save_and_never_block_it(editor_client, fibrom
 def test_change_form_has_a_checks_panel(editor_client, fibromyalgia):
     response = editor_client.get(change_url(fibromyalgia))
     assert 'class="editor-checks"' in response.text
-    assert "reading-ease score appears after the next save" in response.text
+    assert "Reading ease (Flesch)" in response.text
+
+
+def test_page_list_shows_the_reading_ease_kept_at_the_last_save(editor_client, fibromyalgia):
     page_reading_ease_store(page=fibromyalgia, blocks=list(fibromyalgia.blocks.all()))
-    assert "Reading ease (Flesch)" in editor_client.get(change_url(fibromyalgia)).text
+    response = editor_client.get(reverse("admin:pages_page_changelist"))
+    cells = BeautifulSoup(response.content, "html.parser").select("td.field-reading_ease")
+    score = Page.objects.get(pk=fibromyalgia.pk).reading_ease
+    assert str(score) in [cell.get_text() for cell in cells]
