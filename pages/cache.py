@@ -25,7 +25,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -70,17 +69,11 @@ def connect_invalidation():
 
 
 def _seconds_until_next_schedule_change():
-    from .models import Page
+    from .selectors import next_scheduled_change
 
     now = timezone.now()
-    upcoming = Page.objects.filter(status=Page.Status.PUBLISHED).aggregate(
-        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
-        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
-    )
-    times = [moment for moment in upcoming.values() if moment is not None]
-    if not times:
-        return None
-    return (min(times) - now).total_seconds()
+    change = next_scheduled_change(now=now)
+    return None if change is None else (change - now).total_seconds()
 
 
 def _cache_key(request, generation):

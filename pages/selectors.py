@@ -106,15 +106,6 @@ def next_scheduled_change(*, now=None):
     return min(moments) if moments else None
 
 
-def cache_seconds(*, limit, now=None):
-    """Seconds a rendered public page may be cached: `limit`, cut short by the schedule."""
-    now = now or timezone.now()
-    change = next_scheduled_change(now=now)
-    if change is None:
-        return limit
-    return max(0, min(limit, int((change - now).total_seconds())))
-
-
 def pages_due_for_review(*, on=None):
     return Page.objects.review_due(on=on).select_related("medical_reviewer")
 

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .cache import cache_published_page
-
 from .forms import SearchForm
 from .search import MAX_QUERY_LENGTH, search_pages
 

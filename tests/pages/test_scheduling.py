@@ -113,12 +113,10 @@ def test_preview_explains_a_scheduled_page(admin_client, fibromyalgia):
 
 
 @pytest.mark.django_db
-def test_cache_lifetime_is_cut_short_by_the_next_scheduled_change():
+def test_next_scheduled_change_is_the_nearest_publish_or_unpublish_time_of_a_live_page():
     now = timezone.now()
-    assert selectors.cache_seconds(limit=300, now=now) == 300
+    assert selectors.next_scheduled_change(now=now) is None
     PageFactory(expire_at=now + datetime.timedelta(seconds=90))
     PageFactory(publish_at=now + datetime.timedelta(seconds=200))
     PageFactory(status=Page.Status.DRAFT, publish_at=now + datetime.timedelta(seconds=10))
     assert selectors.next_scheduled_change(now=now) == now + datetime.timedelta(seconds=90)
-    assert selectors.cache_seconds(limit=300, now=now) == 90
-    assert selectors.cache_seconds(limit=60, now=now) == 60
