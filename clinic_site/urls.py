@@ -3,23 +3,16 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from pages.sitemaps import PageSitemap
-from pages.views import robots_txt
+from pages.views import robots_txt, sitemap_xml
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("consultation/", include("consultations.urls")),
     path("", include("ops.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": {"pages": PageSitemap}},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
+    path("sitemap.xml", sitemap_xml, name="django.contrib.sitemaps.views.sitemap"),
     # Uploaded images in development; in production the web server serves MEDIA_ROOT.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("", include("pages.urls")),

@@ -1,4 +1,5 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from . import selectors
 from .cache import cache_published_page
 from .forms import SearchForm
 from .search import MAX_QUERY_LENGTH, search_pages
+from .sitemaps import PageSitemap
 
 
 def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
@@ -74,6 +76,11 @@ def search(request):
         results = search_pages(query) if query else None
     context = {"form": form, "query": query, "results": results, "max_length": MAX_QUERY_LENGTH}
     return render(request, "pages/search.html", context)
+
+
+@require_safe
+def sitemap_xml(request):
+    return sitemap(request, {"pages": PageSitemap(domain=request.get_host())})
 
 
 @require_safe
