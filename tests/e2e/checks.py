@@ -22,7 +22,6 @@ PUBLIC_PAGES = {
     "about": "/about/",
     "privacy": "/privacy/",
     "form": "/consultation/",
-
     "search": "/search/?q=fibromyalgia",
     "not-found": "/no-such-page/",
 }
