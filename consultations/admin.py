@@ -1,26 +1,163 @@
-"""A minimal, read-only view of consultation requests for the staff alert's link.
+"""Staff triage of consultation requests in the admin.
 
-It shows no answers: only the reference, dates, status and screening flags, to users holding
-the "view consultation request" permission (superusers included). The triage screens (answers,
-workflow, audit trail) are the staff triage issue's work and replace this registration.
+The change list shows the minimum necessary (no names, no answers); the detail page shows the
+answers read-only, grouped as in the patient's form, with the workflow's forms beside them.
+Every write goes through consultations/services.py; every look at a request's details, every
+search by e-mail or phone, every export and every refusal is written to the audit trail.
+Who may do what is in consultations/README.md ("Staff triage").
 """
 
-from django.contrib import admin
+import io
 
-from .models import ConsultationRequest
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.defaultfilters import timesince
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.debug import sensitive_post_parameters
+from phonenumber_field.phonenumber import PhoneNumber
 
-_TRIAGE_FIELDS = (
+from audit.models import AuditEntry
+from audit.services import audit_record, audit_record_many
+
+from . import services
+from .admin_forms import AssignForm, NoteForm, ScreeningForm, TransitionForm
+from .crypto import email_blind_index, phone_blind_index
+from .models import ConsultationNote, ConsultationRequest
+from .phi import ANSWER_GROUPS
+from .selectors import consultation_request_overdue_q, response_overdue_cutoff
+
+Status = ConsultationRequest.Status
+
+#: The only columns the change list loads: nothing the patient typed but the contact method.
+CHANGELIST_FIELDS = (
+    "reference",
+    "created_at",
+    "status",
+    "outcome",
+    "assigned_to",
+    "contraindication_reported",
+    "inclusion_criteria_met",
+    "screening_outcome",
+    "preferred_contact_method",
+    "version",
+)
+
+#: The detail page's first group: where the request is in the workflow (no PHI).
+TRIAGE_FIELDS = (
     "reference",
     "created_at",
     "status",
     "outcome",
     "closed_at",
-    "contraindication_reported",
-    "inclusion_criteria_met",
-    "consent_notice_version",
-    "consented_at",
-    "anonymised_at",
+    "assigned_to",
+    "flags",
+    "screening_outcome",
+    "screening_recorded_by",
+    "screening_recorded_at",
+    "earlier_requests",
 )
+CONSENT_FIELDS = ("consent_notice_version", "consented_at", "anonymised_at")
+
+#: Lists of ticked choices, shown as their labels on the detail page.
+_LIST_DISPLAY = {"symptoms": "symptoms_list", "treatments_tried": "treatments_list"}
+_LIST_LABELS = {
+    "symptoms": ConsultationRequest.Symptom,
+    "treatments_tried": ConsultationRequest.Treatment,
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Open requests unless asked otherwise: the queue is what staff come for."""
+
+    title = "status"
+    parameter_name = "status"
+    OPEN = None  # no parameter: the default view
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, "All"), *Status.choices]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Open (not closed)",
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset.open()
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "assigned to"
+    parameter_name = "assignee"
+
+    def lookups(self, request, model_admin):
+        staff = services.staff_who_can_work_requests().only("pk", "username")
+        return [
+            ("me", "Me"),
+            ("none", "Nobody"),
+            *[(str(user.pk), user.get_username()) for user in staff],
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "me":
+            return queryset.filter(assigned_to=request.user)
+        if value == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assigned_to_id=int(value))
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "response target"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Within target")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(consultation_request_overdue_q())
+        if self.value() == "no":
+            return queryset.exclude(consultation_request_overdue_q())
+        return queryset
+
+
+class TriageChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.only(*CHANGELIST_FIELDS)
+
+
+def _flag_badges(obj):
+    badges = []
+    if obj.contraindication_reported:
+        badges.append(("badge badge-warning", "possible contraindication"))
+    if obj.inclusion_criteria_met:
+        badges.append(("badge badge-ok", "inclusion criteria met"))
+    if obj.screening_outcome:
+        badges.append(("badge badge-info", obj.get_screening_outcome_display()))
+    if not badges:
+        return "—"
+    return format_html_join(" ", '<span class="{}">{}</span>', badges)
 
 
 @admin.register(ConsultationRequest)
@@ -28,28 +165,428 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     list_display = (
         "reference",
         "created_at",
+        "age_in_queue",
         "status",
+        "assigned_to",
+        "flags",
+        "contact_method",
+    )
+    list_display_links = ("reference",)
+    list_filter = (
+        StatusFilter,
+        AssigneeFilter,
+        OverdueFilter,
         "contraindication_reported",
         "inclusion_criteria_met",
+        "screening_outcome",
+        "created_at",
     )
-    list_filter = ("status", "contraindication_reported", "inclusion_criteria_met")
+    list_select_related = ("assigned_to",)
+    list_per_page = 50
+    # 100,000 rows: never count the unfiltered table on every page load.
+    show_full_result_count = False
+    ordering = ("created_at", "pk")
     search_fields = ("=reference",)
-    fields = _TRIAGE_FIELDS
-    readonly_fields = _TRIAGE_FIELDS
-    date_hierarchy = "created_at"
+    search_help_text = (
+        "A reference (TKW-XXXX-XXXX), or a person's exact e-mail address or phone number."
+    )
+    actions = ("assign_to_me", "mark_spam", "close_as_duplicate", "export_csv")
+    change_form_template = "admin/consultations/consultationrequest/change_form.html"
+    readonly_fields = (
+        *TRIAGE_FIELDS,
+        "symptoms_list",
+        "treatments_list",
+        *CONSENT_FIELDS,
+    )
 
-    def get_queryset(self, request):
-        # Load no encrypted column: nothing here needs to decrypt an answer.
-        return super().get_queryset(request).only(*_TRIAGE_FIELDS)
+    class Media:
+        css = {"all": ("consultations/admin/triage.css",)}
+
+    # --- Who may do what --------------------------------------------------------------------
 
     def has_add_permission(self, request):
-        return False
+        return False  # requests come from patients only
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return False  # every change goes through the workflow's own forms
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # the retention purge is the only way out
+
+    def has_assign_permission(self, request):
+        return request.user.has_perm(services.PERMISSION_ASSIGN)
+
+    def has_transition_permission(self, request):
+        return request.user.has_perm(services.PERMISSION_TRANSITION)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(services.PERMISSION_EXPORT)
+
+    def _deny(self, request, *, reference="", detail=""):
+        """Record a refusal in the audit trail and answer 403."""
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.DENIED,
+            reference=reference,
+            detail=detail,
+            http_request=request,
+        )
+        raise PermissionDenied
+
+    # --- Change list ------------------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return TriageChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "action" in request.POST:
+            self._refuse_forbidden_action(request)
+        if not self.has_view_permission(request):
+            self._deny(request, detail="change list")
+        return super().changelist_view(request, extra_context)
+
+    def _refuse_forbidden_action(self, request):
+        # Django quietly ignores an action the user may not run ("no action selected"); a
+        # forged one is refused outright and recorded.
+        name = request.POST.get("action", "")
+        func = getattr(self.__class__, name, None) if name in self.actions else None
+        required = getattr(func, "allowed_permissions", ())
+        if self.has_view_permission(request) and all(
+            getattr(self, f"has_{perm}_permission")(request) for perm in required
+        ):
+            return
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        references = list(
+            ConsultationRequest.objects.filter(
+                pk__in=[pk for pk in selected if pk.isdigit()]
+            ).values_list("reference", flat=True)
+        )
+        if len(references) > 1:
+            audit_record_many(
+                actor=request.user,
+                action=AuditEntry.Action.DENIED,
+                references=references,
+                detail=f"action {name}"[:200],
+                http_request=request,
+            )
+            raise PermissionDenied
+        self._deny(request, reference="".join(references), detail=f"action {name}"[:200])
+
+    @admin.display(description="in queue for")
+    def age_in_queue(self, obj):
+        age = timesince(obj.created_at)
+        if obj.status != Status.CLOSED and obj.created_at < response_overdue_cutoff():
+            return format_html('{} <span class="badge badge-overdue">overdue</span>', age)
+        return age
+
+    @admin.display(description="flags")
+    def flags(self, obj):
+        return _flag_badges(obj)
+
+    @admin.display(description="preferred contact")
+    def contact_method(self, obj):
+        return obj.get_preferred_contact_method_display() or "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        """Reference, or exact e-mail / phone through the blind indexes (audit-logged).
+
+        Anything else matches nothing: encrypted answers cannot be searched, and a free-text
+        search over names would mean decrypting the table.
+        """
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.upper().startswith("TKW-"):
+            return queryset.filter(reference=term.upper()), False
+        if "@" in term:
+            results = queryset.filter(email_blind_index=email_blind_index(term))
+            self._audit_search(request, AuditEntry.Action.SEARCHED_EMAIL)
+            return results, False
+        phone = PhoneNumber.from_string(term) if any(c.isdigit() for c in term) else None
+        if phone is not None and phone.is_valid():
+            results = queryset.filter(phone_blind_index=phone_blind_index(phone.as_e164))
+            self._audit_search(request, AuditEntry.Action.SEARCHED_PHONE)
+            return results, False
+        return queryset.none(), False
+
+    def _audit_search(self, request, action):
+        if request.method == "GET":  # not again when an action is posted from the results
+            audit_record(actor=request.user, action=action, http_request=request)
+
+    # --- Detail page ------------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        answers = [
+            (legend, {"fields": [_LIST_DISPLAY.get(name, name) for name in names]})
+            for legend, names in ANSWER_GROUPS
+        ]
+        return [
+            ("Triage", {"fields": TRIAGE_FIELDS}),
+            *answers,
+            ("Consent", {"fields": CONSENT_FIELDS}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [name for _legend, names in ANSWER_GROUPS for name in names]
+        return [*self.readonly_fields, *[n for n in names if n not in _LIST_DISPLAY]]
+
+    @admin.display(description="features they have")
+    def symptoms_list(self, obj):
+        return self._labels(obj.symptoms, "symptoms")
+
+    @admin.display(description="treatments tried")
+    def treatments_list(self, obj):
+        return self._labels(obj.treatments_tried, "treatments_tried")
+
+    @staticmethod
+    def _labels(values, field):
+        choices = _LIST_LABELS[field]
+        labels = [choices(v).label if v in choices.values else v for v in values or ()]
+        if not labels:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((x,) for x in labels))
+        )
+
+    @admin.display(description="earlier requests from this person")
+    def earlier_requests(self, obj):
+        others = (
+            ConsultationRequest.objects.from_same_person_as(obj)
+            .filter(created_at__lt=obj.created_at)
+            .only("pk", "reference", "created_at", "status")
+            .order_by("-created_at")
+        )
+        rows = [
+            (
+                reverse("admin:consultations_consultationrequest_change", args=[other.pk]),
+                other.reference,
+                timezone.localtime(other.created_at).strftime("%Y-%m-%d"),
+                other.get_status_display(),
+            )
+            for other in others
+        ]
+        if not rows:
+            return "None (matched by exact e-mail or phone)"
+        items = format_html_join("", '<li><a href="{}">{}</a>, {}, {}</li>', rows)
+        return format_html("{} earlier: <ul>{}</ul>", len(rows), items)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        steps = [
+            path(
+                f"<path:object_id>/{step}/",
+                wrap(sensitive_post_parameters()(self._step_view(step))),
+                name="{}_{}_{}".format(*info, step),
+            )
+            for step in self.STEPS
+        ]
+        return steps + super().get_urls()
+
+    def _visible_object_or_deny(self, request, object_id):
+        obj = self.get_object(request, object_id) if str(object_id).isdigit() else None
+        if not self.has_view_permission(request, obj):
+            self._deny(request, reference=obj.reference if obj else "", detail=request.path[-60:])
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self._visible_object_or_deny(request, object_id)
+        if request.method != "GET":
+            self._deny(request, reference=obj.reference if obj else "", detail="edit refused")
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.VIEWED,
+            reference=obj.reference,
+            http_request=request,
+        )
+        context = {**(extra_context or {}), **self._workflow_context(request, obj)}
+        return super().change_view(request, object_id, form_url, context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self._visible_object_or_deny(request, object_id)
+        self._deny(request, reference=obj.reference if obj else "", detail="delete refused")
+
+    def _workflow_context(self, request, obj):
+        user = request.user
+        can = {
+            "transition": user.has_perm(services.PERMISSION_TRANSITION)
+            and bool(services.TRANSITIONS[obj.status]),
+            "assign": user.has_perm(services.PERMISSION_ASSIGN),
+            "screening": user.has_perm(services.PERMISSION_SCREENING),
+            "internal_note": user.has_perm(services.PERMISSION_INTERNAL_NOTE),
+            "clinical_note": user.has_perm(services.PERMISSION_CLINICAL_NOTE),
+        }
+        version = {"version": obj.version}
+        return {
+            "triage": obj,
+            "can": can,
+            "transition_form": TransitionForm(initial=version, consultation_request=obj),
+            "assign_form": AssignForm(initial={**version, "assignee": obj.assigned_to_id}),
+            "screening_form": ScreeningForm(
+                initial={**version, "outcome": obj.screening_outcome or None}
+            ),
+            "internal_note_form": NoteForm(initial={"kind": ConsultationNote.Kind.INTERNAL}),
+            "clinical_note_form": NoteForm(initial={"kind": ConsultationNote.Kind.CLINICAL}),
+            "notes": obj.notes.select_related("author"),
+        }
+
+    # --- The workflow's forms, each posting to its own URL ------------------------------------
+
+    STEPS = ("transition", "assign", "note", "screening")
+
+    def _step_view(self, step):
+        def view(request, object_id):
+            obj = self._visible_object_or_deny(request, object_id)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            if obj is None:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            try:
+                message = getattr(self, f"_do_{step}")(request, obj)
+            except PermissionDenied:
+                self._deny(request, reference=obj.reference, detail=f"{step} refused")
+            except ValidationError as error:
+                for text in error.messages:
+                    messages.error(request, text)
+            else:
+                messages.success(request, message)
+            return HttpResponseRedirect(obj.get_admin_url())
+
+        return view
+
+    @staticmethod
+    def _invalid(form):
+        return ValidationError(
+            [
+                f"{form.fields[name].label or name}: {' '.join(errs)}"
+                for name, errs in form.errors.items()
+            ]
+        )
+
+    def _do_transition(self, request, obj):
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            raise self._invalid(form)
+        services.consultation_request_transition(
+            request=obj,
+            to=form.cleaned_data["to"],
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            http_request=request,
+        )
+        return f"{obj.reference} is now “{obj.get_status_display()}”."
+
+    def _do_assign(self, request, obj):
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            raise self._invalid(form)
+        assignee = form.cleaned_data["assignee"]
+        services.consultation_request_assign(
+            request=obj,
+            assignee=assignee,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            http_request=request,
+        )
+        return (
+            f"{obj.reference} is assigned to {assignee.get_username() if assignee else 'nobody'}."
+        )
+
+    def _do_note(self, request, obj):
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            raise self._invalid(form)
+        services.consultation_note_add(
+            request=obj,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            kind=form.cleaned_data["kind"],
+            http_request=request,
+        )
+        return "Note added."
+
+    def _do_screening(self, request, obj):
+        form = ScreeningForm(request.POST)
+        if not form.is_valid():
+            raise self._invalid(form)
+        services.consultation_request_record_screening(
+            request=obj,
+            outcome=form.cleaned_data["outcome"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            http_request=request,
+        )
+        return f"Screening outcome recorded: {obj.get_screening_outcome_display()}."
+
+    # --- Bulk actions: the same services, one request at a time -----------------------------
+
+    def _each(self, request, queryset, change, done):
+        changed = 0
+        for obj in queryset:
+            try:
+                change(obj)
+            except ValidationError as error:
+                for text in error.messages:
+                    messages.warning(request, text)
+            else:
+                changed += 1
+        if changed:
+            messages.success(request, f"{changed} request(s) {done}.")
+
+    @admin.action(description="Assign the selected requests to me", permissions=["assign"])
+    def assign_to_me(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda obj: services.consultation_request_assign(
+                request=obj, assignee=request.user, by=request.user, http_request=request
+            ),
+            "assigned to you",
+        )
+
+    def _close(self, request, queryset, outcome, done):
+        self._each(
+            request,
+            queryset,
+            lambda obj: services.consultation_request_transition(
+                request=obj,
+                to=Status.CLOSED,
+                outcome=outcome,
+                by=request.user,
+                http_request=request,
+            ),
+            done,
+        )
+
+    @admin.action(description="Close the selected requests as spam", permissions=["transition"])
+    def mark_spam(self, request, queryset):
+        self._close(request, queryset, ConsultationRequest.Outcome.SPAM, "closed as spam")
+
+    @admin.action(
+        description="Close the selected requests as duplicates", permissions=["transition"]
+    )
+    def close_as_duplicate(self, request, queryset):
+        self._close(
+            request, queryset, ConsultationRequest.Outcome.DUPLICATE, "closed as duplicates"
+        )
+
+    @admin.action(description="Export the selected requests to CSV", permissions=["export"])
+    def export_csv(self, request, queryset):
+        out = io.StringIO()
+        services.consultation_requests_export_csv(
+            requests=queryset, by=request.user, out=out, http_request=request
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="consultation-requests-{stamp}.csv"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # Booking's admin (availability, types, bookings) lives in its own module.

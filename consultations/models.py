@@ -7,6 +7,7 @@ screening flags, consent record. See consultations/README.md.
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -119,6 +120,11 @@ class ConsultationRequest(models.Model):
         UNCONTROLLED = "uncontrolled", "Yes, and it is not under control (or I am not sure it is)"
         NOT_SURE = "not_sure", "I don't know"
 
+    class ScreeningOutcome(models.TextChoices):
+        CLEARED = "cleared", "Cleared for a physician consultation"
+        NEEDS_INFORMATION = "needs_info", "Needs more information first"
+        NOT_APPROPRIATE = "not_appropriate", "Not appropriate for ketamine therapy"
+
     class HeardFrom(models.TextChoices):
         SEARCH = "search", "Internet search"
         CLINICIAN = "clinician", "My doctor or another clinician"
@@ -220,6 +226,51 @@ class ConsultationRequest(models.Model):
         help_text="When the retention purge removed the patient's answers. The statistics stay.",
     )
 
+    # --- Staff triage (plain text: no PHI; see consultations/README.md "Staff triage") -------
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="assigned to",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_consultation_requests",
+        editable=False,
+        help_text="The staff member working on this request.",
+    )
+    screening_outcome = models.CharField(
+        "screening outcome",
+        max_length=16,
+        choices=ScreeningOutcome.choices,
+        blank=True,
+        editable=False,
+        help_text="The clinician's reading of the safety screening. Recorded by a clinician only.",
+    )
+    screening_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="screening reviewed by",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The clinician who recorded the screening outcome.",
+    )
+    screening_recorded_at = models.DateTimeField(
+        "screening reviewed",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the screening outcome was recorded.",
+    )
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=(
+            "Goes up by one with every change staff make. A change made from an older copy of "
+            "the request is refused, so two people never overwrite each other."
+        ),
+    )
+
     # --- About you (encrypted) ---------------------------------------------------------------
     full_name = EncryptedTextField("full name", help_text="As the patient wrote it.")
     preferred_name = EncryptedTextField("preferred name", help_text="What they like to be called.")
@@ -319,6 +370,20 @@ class ConsultationRequest(models.Model):
                 condition=Q(status="closed") | Q(outcome=""),
                 name="consultation_outcome_only_when_closed",
             ),
+            models.CheckConstraint(
+                condition=Q(screening_outcome="")
+                | Q(screening_recorded_at__isnull=False, screening_recorded_by__isnull=False),
+                name="consultation_screening_outcome_recorded_by_someone",
+            ),
+        ]
+        # Staff roles (consultations/migrations: the role groups) are built from these.
+        permissions = [
+            ("assign_consultationrequest", "Can assign consultation requests"),
+            ("transition_consultationrequest", "Can change the status of consultation requests"),
+            ("add_internal_note", "Can add internal notes to consultation requests"),
+            ("add_clinical_note", "Can add clinical notes to consultation requests"),
+            ("record_screening_outcome", "Can record the screening outcome"),
+            ("export_consultationrequest", "Can export consultation requests to CSV"),
         ]
 
     def __str__(self):
@@ -411,6 +476,70 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class ConsultationNoteQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise NotesAreAppendOnly("Notes cannot be changed.")
+
+
+class NotesAreAppendOnly(Exception):
+    """Raised on any attempt to change or delete a note through the app."""
+
+
+class ConsultationNote(models.Model):
+    """A note staff add to a request. Append-only: never edited, never deleted.
+
+    Notes speak about a patient, so their text is encrypted like the answers. Only the
+    retention purge removes them, together with the answers they comment on.
+    """
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", "Internal note"
+        CLINICAL = "clinical", "Clinical note"
+
+    consultation_request = models.ForeignKey(
+        ConsultationRequest,
+        verbose_name="consultation request",
+        related_name="notes",
+        on_delete=models.CASCADE,
+        help_text="The request this note is about.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="written by",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The staff member who wrote it.",
+    )
+    created_at = models.DateTimeField(
+        "written", default=timezone.now, editable=False, help_text="When it was written."
+    )
+    kind = models.CharField(
+        max_length=8,
+        choices=Kind.choices,
+        default=Kind.INTERNAL,
+        help_text="Clinical notes are written by clinicians about the screening; internal notes by anyone working the queue.",
+    )
+    text = EncryptedTextField("note", help_text="What happened or what to know. Encrypted at rest.")
+
+    objects = ConsultationNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "note"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} by {self.author} on {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise NotesAreAppendOnly("Notes cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise NotesAreAppendOnly("Notes cannot be deleted.")
 
 
 # --- Booking ----------------------------------------------------------------------------------

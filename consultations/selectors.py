@@ -1,7 +1,12 @@
 """Reads that other parts of the app share."""
 
+import datetime
 import hashlib
 from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from pages.models import Page
 
@@ -47,3 +52,67 @@ def privacy_notice_current():
 
 def consultation_request_exists(*, idempotency_key):
     return ConsultationRequest.objects.filter(idempotency_key=idempotency_key).exists()
+
+
+# --- Staff triage (issue 5) -------------------------------------------------------------------
+
+_SATURDAY = 5
+
+
+def _start_of_day(moment):
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def response_overdue_cutoff(*, now=None, business_days=None):
+    """Requests received before this moment (and still open) are past the response target.
+
+    The target is CONSULTATION_RESPONSE_BUSINESS_DAYS business days (Monday to Friday, in the
+    clinic's time zone; public holidays are not counted out). Counting back from `now`: a
+    weekend moment counts as the end of the Friday before, then each step back skips Saturday
+    and Sunday. E.g. with 2 days, a request received Friday 10:00 is overdue from Tuesday 10:00.
+    """
+    days = settings.CONSULTATION_RESPONSE_BUSINESS_DAYS if business_days is None else business_days
+    moment = timezone.localtime(now or timezone.now())
+    if moment.weekday() >= _SATURDAY:
+        moment = _start_of_day(moment) - datetime.timedelta(days=moment.weekday() - _SATURDAY)
+    for _ in range(days):
+        moment -= datetime.timedelta(days=1)
+        while moment.weekday() >= _SATURDAY:
+            moment -= datetime.timedelta(days=1)
+    return moment
+
+
+def consultation_request_overdue_q(*, now=None):
+    return Q(created_at__lt=response_overdue_cutoff(now=now)) & ~Q(
+        status=ConsultationRequest.Status.CLOSED
+    )
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    by_status: list  # (status value, label, count), in workflow order
+    open: int
+    overdue: int
+    unassigned: int
+
+
+def consultation_queue_counts(*, now=None):
+    """Counts for the admin's front page, in one query: by status, open, overdue, unassigned."""
+    open_q = ~Q(status=ConsultationRequest.Status.CLOSED)
+    aggregates = {
+        f"status_{value}": Count("pk", filter=Q(status=value))
+        for value in ConsultationRequest.Status.values
+    }
+    aggregates["overdue"] = Count("pk", filter=consultation_request_overdue_q(now=now))
+    aggregates["unassigned"] = Count("pk", filter=open_q & Q(assigned_to__isnull=True))
+    totals = ConsultationRequest.objects.order_by().aggregate(**aggregates)
+    by_status = [
+        (value, label, totals[f"status_{value}"])
+        for value, label in ConsultationRequest.Status.choices
+    ]
+    return QueueCounts(
+        by_status=by_status,
+        open=sum(count for value, _label, count in by_status if value != "closed"),
+        overdue=totals["overdue"],
+        unassigned=totals["unassigned"],
+    )

@@ -4,22 +4,29 @@ Every function here handles PHI, so each carries `sensitive_variables`: error re
 of their local variables (or those of anything they call).
 """
 
+import csv
 import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from audit.models import AuditEntry
+from audit.services import audit_record, audit_record_many
 from pages.models import SiteSettings
 
 from .crypto import email_blind_index, phone_blind_index
-from .models import ConsultationRequest, OutboundEmail, YesNoUnsure
+from .models import ConsultationNote, ConsultationRequest, OutboundEmail, YesNoUnsure
 
 logger = logging.getLogger(__name__)
 
@@ -242,6 +249,8 @@ def consultation_request_purge(*, older_than_days, dry_run=False, now=None):
         report.emails_deleted, _ = OutboundEmail.objects.filter(
             consultation_request_id__in=ids
         ).delete()
+        # Staff notes speak about the patient too: they go with the answers.
+        ConsultationNote.objects.filter(consultation_request_id__in=ids).delete()
         ConsultationRequest.objects.filter(pk__in=ids).update(
             **cleared,
             email_blind_index="",
@@ -325,3 +334,279 @@ def encrypted_fields_rotate(*, batch_size=200):
                 break
             last_pk = rows[-1][0]
         yield report
+
+
+# --- Staff triage: workflow, assignment, notes, screening (issue 5) --------------------------
+
+Status = ConsultationRequest.Status
+
+#: The workflow, in one place: from each status, the statuses a request may move to. A request
+#: can be closed from any open status (with an outcome); a closed request stays closed.
+TRANSITIONS = {
+    Status.NEW: (Status.IN_REVIEW, Status.CLOSED),
+    Status.IN_REVIEW: (Status.CONTACTED, Status.CLOSED),
+    Status.CONTACTED: (Status.SCHEDULED, Status.CLOSED),
+    Status.SCHEDULED: (Status.CLOSED,),
+    Status.CLOSED: (),
+}
+
+PERMISSION_TRANSITION = "consultations.transition_consultationrequest"
+PERMISSION_ASSIGN = "consultations.assign_consultationrequest"
+PERMISSION_INTERNAL_NOTE = "consultations.add_internal_note"
+PERMISSION_CLINICAL_NOTE = "consultations.add_clinical_note"
+PERMISSION_SCREENING = "consultations.record_screening_outcome"
+PERMISSION_EXPORT = "consultations.export_consultationrequest"
+PERMISSION_VIEW = "consultations.view_consultationrequest"
+
+_NOTE_PERMISSIONS = {
+    ConsultationNote.Kind.INTERNAL: PERMISSION_INTERNAL_NOTE,
+    ConsultationNote.Kind.CLINICAL: PERMISSION_CLINICAL_NOTE,
+}
+
+
+class WorkflowError(ValidationError):
+    """A change the workflow does not allow; its message is meant for the staff member."""
+
+
+class ConcurrentChangeError(WorkflowError):
+    """Someone else changed the request since this staff member loaded it."""
+
+
+def transition_allowed(*, from_status, to_status):
+    return to_status in TRANSITIONS.get(from_status, ())
+
+
+def _require(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _label(status):
+    return Status(status).label
+
+
+def _compare_and_swap(consultation_request, expected_version, **changes):
+    """Apply `changes` only if nobody changed the request since `expected_version` was read.
+
+    One conditional UPDATE: the database compares the version and writes in one step, so of two
+    staff saving at once exactly one wins and the other is told, instead of silently losing.
+    """
+    if expected_version is None:
+        expected_version = consultation_request.version
+    updated = ConsultationRequest.objects.filter(
+        pk=consultation_request.pk, version=expected_version
+    ).update(**changes, version=F("version") + 1)
+    if not updated:
+        raise ConcurrentChangeError(
+            f"{consultation_request.reference} was changed by someone else while you had it "
+            "open. Nothing was saved: look at the request again and redo your change.",
+            code="stale",
+        )
+    for name, value in changes.items():
+        setattr(consultation_request, name, value)
+    consultation_request.version = expected_version + 1
+
+
+@transaction.atomic
+def consultation_request_transition(
+    *, request, to, by, outcome="", note="", expected_version=None, http_request=None
+):
+    """Move `request` to status `to` if the workflow table allows it; closing needs an outcome.
+
+    Raises WorkflowError (a ValidationError) with a message for the user when the move is not
+    allowed or the request changed since `expected_version`; PermissionDenied without the
+    "transition" permission. Writes one audit entry, plus a note when `note` is given.
+    """
+    _require(by, PERMISSION_TRANSITION)
+    current = ConsultationRequest.objects.filter(pk=request.pk).values_list("status", flat=True)
+    current = current.first()
+    if to not in Status.values:
+        raise WorkflowError("Choose a status from the list.", code="unknown_status")
+    if not transition_allowed(from_status=current, to_status=to):
+        raise WorkflowError(
+            f"{request.reference} is “{_label(current)}”: it cannot move to “{_label(to)}”.",
+            code="transition_not_allowed",
+        )
+    changes = {"status": to}
+    if to == Status.CLOSED:
+        if outcome not in ConsultationRequest.Outcome.values:
+            raise WorkflowError(
+                "Say why the request is closed: choose a closing outcome.",
+                code="outcome_required",
+            )
+        changes.update(outcome=outcome, closed_at=timezone.now())
+    elif outcome:
+        raise WorkflowError("Only a closed request has a closing outcome.", code="outcome_open")
+    _compare_and_swap(request, expected_version, **changes)
+    detail = f"{_label(current)} → {_label(to)}"
+    if outcome:
+        detail += f" ({ConsultationRequest.Outcome(outcome).label})"
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.TRANSITIONED,
+        reference=request.reference,
+        detail=detail,
+        http_request=http_request,
+    )
+    if note:
+        _note_create(
+            request=request,
+            by=by,
+            text=note,
+            kind=ConsultationNote.Kind.INTERNAL,
+            http_request=http_request,
+        )
+    return request
+
+
+def staff_who_can_work_requests():
+    """Active staff who may be assigned a request: those allowed to view requests."""
+    permission = Permission.objects.get(
+        content_type__app_label="consultations", codename="view_consultationrequest"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions=permission)
+            | Q(groups__permissions=permission)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+@transaction.atomic
+def consultation_request_assign(*, request, assignee, by, expected_version=None, http_request=None):
+    """Give the request to `assignee` (None: unassign). They must be able to see requests."""
+    _require(by, PERMISSION_ASSIGN)
+    if assignee is not None and not staff_who_can_work_requests().filter(pk=assignee.pk).exists():
+        raise WorkflowError(
+            f"{assignee.get_username()} cannot see consultation requests, so cannot be assigned one.",
+            code="assignee_not_allowed",
+        )
+    _compare_and_swap(request, expected_version, assigned_to=assignee)
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.ASSIGNED,
+        reference=request.reference,
+        detail=f"to {assignee.get_username()}" if assignee else "unassigned",
+        http_request=http_request,
+    )
+    return request
+
+
+def _note_create(*, request, by, text, kind, http_request=None):
+    note = ConsultationNote.objects.create(
+        consultation_request=request, author=by, text=text, kind=kind
+    )
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.NOTED,
+        reference=request.reference,
+        detail=ConsultationNote.Kind(kind).label,
+        http_request=http_request,
+    )
+    return note
+
+
+@sensitive_variables("text")
+@transaction.atomic
+def consultation_note_add(
+    *, request, by, text, kind=ConsultationNote.Kind.INTERNAL, http_request=None
+):
+    """Append a note. Clinical notes need the clinician's permission; notes are never edited."""
+    if kind not in _NOTE_PERMISSIONS:
+        raise WorkflowError("Choose the kind of note.", code="unknown_kind")
+    _require(by, _NOTE_PERMISSIONS[kind])
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("Write the note before adding it.", code="empty_note")
+    return _note_create(request=request, by=by, text=text, kind=kind, http_request=http_request)
+
+
+@transaction.atomic
+def consultation_request_record_screening(
+    *, request, outcome, by, expected_version=None, http_request=None
+):
+    """A clinician records their reading of the safety screening."""
+    _require(by, PERMISSION_SCREENING)
+    if outcome not in ConsultationRequest.ScreeningOutcome.values:
+        raise WorkflowError("Choose a screening outcome from the list.", code="unknown_outcome")
+    _compare_and_swap(
+        request,
+        expected_version,
+        screening_outcome=outcome,
+        screening_recorded_by=by,
+        screening_recorded_at=timezone.now(),
+    )
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.SCREENED,
+        reference=request.reference,
+        detail=ConsultationRequest.ScreeningOutcome(outcome).label,
+        http_request=http_request,
+    )
+    return request
+
+
+# --- CSV export (issue 5) ---------------------------------------------------------------------
+
+#: What a coordinator needs to call people back: the minimum, not the clinical answers.
+EXPORT_COLUMNS = (
+    ("Reference", lambda r: r.reference),
+    ("Received", lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),
+    ("Status", lambda r: r.get_status_display()),
+    ("Closing outcome", lambda r: r.get_outcome_display()),
+    ("Assigned to", lambda r: r.assigned_to.get_username() if r.assigned_to else ""),
+    ("Possible contraindication", lambda r: "yes" if r.contraindication_reported else "no"),
+    ("Inclusion criteria met", lambda r: "yes" if r.inclusion_criteria_met else "no"),
+    ("Full name", lambda r: r.full_name),
+    ("Preferred name", lambda r: r.preferred_name),
+    ("E-mail", lambda r: r.email),
+    ("Phone", lambda r: r.phone),
+    ("Preferred contact method", lambda r: r.get_preferred_contact_method_display()),
+    ("Best time to reach", lambda r: r.get_best_time_to_reach_display()),
+    ("Voicemail allowed", lambda r: r.get_voicemail_ok_display()),
+)
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """The value as CSV text that no spreadsheet will run as a formula.
+
+    A leading quote makes the spreadsheet show the text as typed (OWASP's advice), e.g.
+    "=HYPERLINK(...)" becomes "'=HYPERLINK(...)" and "+15125550123" "'+15125550123".
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+@sensitive_variables()
+def consultation_requests_export_csv(*, requests, by, out, http_request=None):
+    """Write the chosen requests as CSV to `out`, one audit entry per request exported."""
+    _require(by, PERMISSION_EXPORT)
+    rows = (
+        ConsultationRequest.objects.filter(pk__in=requests.values("pk"))
+        .select_related("assigned_to")
+        .order_by("created_at", "pk")
+    )
+    writer = csv.writer(out)
+    writer.writerow([title for title, _value in EXPORT_COLUMNS])
+    references = []
+    for row in rows:
+        writer.writerow([csv_cell(value(row) or "") for _title, value in EXPORT_COLUMNS])
+        references.append(row.reference)
+    audit_record_many(
+        actor=by,
+        action=AuditEntry.Action.EXPORTED,
+        references=references,
+        detail=f"CSV export of {len(references)} request(s)",
+        http_request=http_request,
+    )
+    return references

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "consultations",
     "ops",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -309,3 +310,8 @@ IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 INSTALLED_APPS += ["django.contrib.sites", "django.contrib.redirects"]
 SITE_ID = 1
 MIDDLEWARE += ["django.contrib.redirects.middleware.RedirectFallbackMiddleware"]
+
+# --- Staff triage: audit trail, workflow (issue 5) --------------------------------------------
+# Key for the hashes of client addresses in the audit trail (HMAC). Empty: derived from
+# SECRET_KEY, which is fine; set it to keep audit hashes stable across SECRET_KEY rotations.
+AUDIT_ADDRESS_HASH_KEY = env("AUDIT_ADDRESS_HASH_KEY", default="")
