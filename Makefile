@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 CSS := static/css/site.css
 HOST := 127.0.0.1:8000
 
-.PHONY: run install css migrate content test lint check clean serve
+.PHONY: run install css migrate content test lint check clean bench-admin serve
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,9 @@ run: content
 	@echo ""
 	@echo "  Site:   http://$(HOST)/"
 	@echo "  Admin:  http://$(HOST)/$${DJANGO_ADMIN_URL:-admin/}"
-	@echo "  First staff account:  $(PY) manage.py createsuperuser"
+	@echo "  First staff account (with its authenticator app, printed as a QR code):"
+	@echo "          $(PY) manage.py create_staff_user YOURNAME --superuser"
+	@echo "          (roles: --role \"Intake coordinator\" | \"Clinician\" | \"Content editor\")"
 	@echo ""
 	$(PY) manage.py runserver $(HOST)
 
@@ -67,6 +69,11 @@ test: lint check
 	@rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; \
 	exit $$rc
+
+# Staff triage with 100,000 requests in a throw-away test database (issue 5); on PostgreSQL:
+# DATABASE_URL=postgres://... make bench-admin
+bench-admin: install
+	DJANGO_SETTINGS_MODULE=clinic_site.settings.test $(PY) manage.py bench_triage_admin --count $${BENCH_ADMIN_COUNT:-100000}
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles $(CSS)

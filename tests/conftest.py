@@ -54,7 +54,37 @@ def otp_login():
     """Sign a test client in as `user` with a verified second factor, as the admin requires."""
 
     def login(client, user):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
         client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
         return client
 
     return login
+
+
+def totp_code(device, *, steps_ahead=0):
+    """The code an authenticator app shows for `device` now (or `steps_ahead` 30 s steps on).
+
+    A device accepts each code once; a test signing in twice within 30 s uses steps_ahead=1
+    (the device tolerates one step of clock drift).
+    """
+    import time
+
+    from django_otp.oath import TOTP
+
+    maker = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    maker.time = time.time() + steps_ahead * device.step
+    return f"{maker.token():0{device.digits}d}"
+
+
+@pytest.fixture
+def admin_client(client, admin_user, otp_login):
+    """pytest-django's admin_client, with the verified second factor the admin requires."""
+    return otp_login(client, admin_user)

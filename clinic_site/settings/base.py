@@ -4,6 +4,7 @@ Every value that differs between machines is read from the environment through t
 reader below; .env.example lists each variable with a safe example.
 """
 
+import datetime
 from pathlib import Path
 
 import csp.constants
@@ -17,7 +18,8 @@ env = environ.Env()
 DEBUG = False
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on our site class, which requires a TOTP second factor (staff/sites.py).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +37,10 @@ INSTALLED_APPS = [
     "consultations",
     "ops",
     "audit",
+    "staff",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -49,8 +55,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when the session holds a confirmed TOTP device.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a locked-out sign-in with the lockout page (django-axes wants to be near the end).
+    "axes.middleware.AxesMiddleware",
     # Last, so a lost database in any view becomes a 503 "try again" page (ops/middleware.py).
     "ops.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -315,3 +325,26 @@ MIDDLEWARE += ["django.contrib.redirects.middleware.RedirectFallbackMiddleware"]
 # Key for the hashes of client addresses in the audit trail (HMAC). Empty: derived from
 # SECRET_KEY, which is fine; set it to keep audit hashes stable across SECRET_KEY rotations.
 AUDIT_ADDRESS_HASH_KEY = env("AUDIT_ADDRESS_HASH_KEY", default="")
+
+# --- Staff sign-in: two-factor, lockout, idle sessions (issue 5) -------------------------------
+# django-axes checks every sign-in first, so a locked-out account is refused before its password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: this many failed attempts (wrong password or wrong code) for one username from one
+# address, then sign-in is refused for the cool-off time, whatever the username (no enumeration).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "staff.totp.client_ip"
+# Log lines name the username (staff usernames are not PHI); addresses and codes are masked.
+AXES_SENSITIVE_PARAMETERS = ["ip_address", "otp_token"]
+# Idle sessions end: each request pushes the expiry SESSION_IDLE_MINUTES further.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=15) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Authenticator apps show this name; the admin never shows a device's key or QR code to others.
+OTP_TOTP_ISSUER = "Texas Ketamine & Wellness Center"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

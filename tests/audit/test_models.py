@@ -53,11 +53,13 @@ def test_postgresql_refuses_update_and_delete_even_in_raw_sql(entry, sql):
     assert AuditEntry.objects.get(pk=entry.pk).detail == ""
 
 
-def test_the_audit_trail_is_shown_to_superusers_only(client, admin_user, coordinator, entry):
+def test_the_audit_trail_is_shown_to_superusers_only(
+    client, otp_login, admin_user, coordinator, entry
+):
     url = reverse("admin:audit_auditentry_changelist")
-    client.force_login(coordinator)
+    otp_login(client, coordinator)
     assert client.get(url).status_code == 403
-    client.force_login(admin_user)
+    otp_login(client, admin_user)
     response = client.get(url)
     assert response.status_code == 200
     assert "TKW-AAAA-BBBB" in response.text

@@ -28,8 +28,10 @@ def test_public_pages_raise_no_policy_violation(site, page, csp_violations):
     assert csp_violations == []
 
 
-def test_admin_page_editor_works_under_the_policy(site, page, csp_violations, admin_user, client):
-    client.force_login(admin_user)
+def test_admin_page_editor_works_under_the_policy(
+    site, page, csp_violations, admin_user, client, otp_login
+):
+    otp_login(client, admin_user)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(
         [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": site}]

@@ -11,6 +11,5 @@ def fibromyalgia(clinic_content):
 
 
 @pytest.fixture
-def editor_client(client, content_editor):
-    client.force_login(content_editor)
-    return client
+def editor_client(client, content_editor, otp_login):
+    return otp_login(client, content_editor)

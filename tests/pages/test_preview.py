@@ -91,10 +91,13 @@ def test_preview_is_closed_to_the_public_and_to_get(editor_client, fibromyalgia)
     assert editor_client.get(preview_url(fibromyalgia)).status_code == 405
 
 
-def test_preview_needs_permission_to_change_pages(client, django_user_model, fibromyalgia):
-    client.force_login(
+def test_preview_needs_permission_to_change_pages(
+    client, otp_login, django_user_model, fibromyalgia
+):
+    otp_login(
+        client,
         django_user_model.objects.create_user(
             username="desk", password="x-long-pass", is_staff=True
-        )
+        ),
     )
     assert client.post(preview_url(fibromyalgia), {"title": "x"}).status_code == 403

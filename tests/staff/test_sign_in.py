@@ -1,0 +1,191 @@
+"""Staff sign-in: password + TOTP on the admin, enrolment, lockout, idle sessions."""
+
+import datetime
+import logging
+
+import pytest
+from axes.models import AccessAttempt
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import totp_code
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("admin:login")
+INDEX = reverse("admin:index")
+SETUP = reverse("admin:two_factor_setup")
+PASSWORD = "a-long-staff-passphrase"
+
+
+@pytest.fixture
+def enrolled(coordinator):
+    return TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+
+
+def sign_in(client, username, password=PASSWORD, code=""):
+    return client.post(
+        LOGIN, {"username": username, "password": password, "otp_token": code, "next": INDEX}
+    )
+
+
+def errors(response):
+    return " ".join(
+        e.get_text(" ", strip=True)
+        for e in BeautifulSoup(response.content, "html.parser").select(".errornote, .errorlist")
+    )
+
+
+def test_password_and_current_code_sign_a_coordinator_in(client, coordinator, enrolled):
+    response = sign_in(client, "coordinator", code=totp_code(enrolled))
+    assert response.status_code == 302
+    assert response["Location"] == INDEX
+    assert client.get(INDEX).status_code == 200
+
+
+@pytest.mark.parametrize("code", ["", "000000", "abcdef"])
+def test_a_password_alone_or_a_wrong_code_does_not_sign_in(client, coordinator, enrolled, code):
+    if code == "000000" and totp_code(enrolled) == "000000":
+        code = "111111"
+    response = sign_in(client, "coordinator", code=code)
+    assert response.status_code == 200
+    assert client.get(INDEX).status_code == 302  # still sent to the sign-in page
+
+
+def test_a_forced_session_without_a_verified_device_is_not_enough(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:consultations_consultationrequest_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+def test_wrong_username_and_wrong_password_read_the_same(client, coordinator, enrolled):
+    unknown = errors(sign_in(client, "no-such-person", code="123456"))
+    wrong = errors(sign_in(client, "coordinator", password="not-the-passphrase", code="123456"))
+    assert unknown == wrong
+    assert "correct username and password" in unknown
+
+
+# A wrong code makes django-otp pause the device for a second; this test goes on at once.
+@override_settings(OTP_TOTP_THROTTLE_FACTOR=0)
+def test_a_new_staff_member_enrols_an_authenticator_app(client, coordinator):
+    step_one = client.get(SETUP)
+    assert step_one.status_code == 200
+
+    step_two = client.post(SETUP, {"username": "coordinator", "password": PASSWORD})
+    assert step_two.status_code == 200
+    html = BeautifulSoup(step_two.content, "html.parser")
+    qr = html.select_one("img.two-factor-qr")["src"]
+    assert qr.startswith("data:image/svg+xml;base64,")  # drawn here, no other host
+    secret = html.select_one(".two-factor-secret").get_text()
+    device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+    assert secret.replace(" ", "") in device.config_url
+    assert client.get(INDEX).status_code == 302  # not signed in yet
+
+    wrong = client.post(SETUP, {"otp_token": "12345"})
+    assert "not right" in errors(wrong)
+    done = client.post(SETUP, {"otp_token": totp_code(device)})
+
+    assert done.status_code == 302
+    assert done["Location"] == INDEX
+    assert TOTPDevice.objects.get(user=coordinator).confirmed
+    assert client.get(INDEX).status_code == 200
+
+
+def test_an_account_with_an_app_cannot_enrol_another(client, coordinator, enrolled):
+    response = client.post(SETUP, {"username": "coordinator", "password": PASSWORD})
+    assert "already has an authenticator app" in errors(response)
+    assert TOTPDevice.objects.filter(user=coordinator).count() == 1
+
+
+def test_enrolment_refuses_a_wrong_password_and_non_staff(client, django_user_model):
+    django_user_model.objects.create_user(username="patient", password=PASSWORD)
+    for username, password in (("patient", PASSWORD), ("coordinator", "wrong-passphrase!")):
+        response = client.post(SETUP, {"username": username, "password": password})
+        assert "correct username and password" in errors(response)
+    assert not TOTPDevice.objects.exists()
+
+
+def test_five_failures_lock_sign_in_for_any_username_and_say_so_in_the_log(
+    client, coordinator, enrolled, caplog
+):
+    caplog.set_level(logging.WARNING, logger="axes")
+    statuses = [
+        sign_in(client, "coordinator", password="wrong-passphrase!").status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    locked = sign_in(client, "coordinator", code=totp_code(enrolled))
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.text
+    assert client.get(INDEX).status_code == 302
+    lockout_lines = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name.startswith("axes") and "Locking out" in r.getMessage()
+    ]
+    assert lockout_lines
+    assert "coordinator" in lockout_lines[0]
+    assert "127.0.0.1" not in lockout_lines[0]
+
+    # An unknown username gets exactly the same treatment: the lockout tells nothing.
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "nobody-here", password="wrong-passphrase!")
+    ghost = sign_in(client, "nobody-here", password="wrong-passphrase!")
+    assert ghost.status_code == 429
+    assert ghost.text == locked.text
+
+
+def test_the_lockout_ends_after_the_cool_off(client, coordinator, enrolled):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "coordinator", password="wrong-passphrase!")
+    assert sign_in(client, "coordinator", code=totp_code(enrolled)).status_code == 429
+    later = timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1)
+    AccessAttempt.objects.update(attempt_time=later)
+    response = sign_in(client, "coordinator", code=totp_code(enrolled, steps_ahead=1))
+    assert response.status_code == 302
+
+
+def test_wrong_codes_count_towards_the_lockout(client, coordinator, enrolled):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "coordinator", code="not-a-code")
+    assert sign_in(client, "coordinator", code=totp_code(enrolled)).status_code == 429
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_the_lockout_threshold_is_configurable(client, coordinator, enrolled):
+    assert sign_in(client, "coordinator", password="wrong-passphrase!").status_code == 200
+    assert sign_in(client, "coordinator", password="wrong-passphrase!").status_code == 429
+
+
+def test_an_idle_session_ends_after_fifteen_minutes(client, coordinator, otp_login):
+    assert settings.SESSION_COOKIE_AGE == 15 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    otp_login(client, coordinator)
+    assert client.get(INDEX).status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # Each request pushes the end 15 minutes on.
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + datetime.timedelta(
+        minutes=14
+    )
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert client.get(INDEX).status_code == 302
+
+
+def test_passwords_need_twelve_characters():
+    with pytest.raises(ValidationError):
+        validate_password("Xq7#mP2!vL9")  # 11 characters
+    validate_password("correct horse battery staple")
+
+
+def test_the_admin_lives_at_the_configured_address():
+    assert INDEX == f"/{settings.ADMIN_URL}"
