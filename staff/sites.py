@@ -30,7 +30,6 @@ ENROL_SECONDS = 600  # the QR code shown in step 1 is good for ten minutes
 class ClinicAdminSite(OTPAdminSite):
     site_header = "Texas Ketamine & Wellness Center: staff"
     site_title = "Texas Ketamine & Wellness Center staff"
-    index_title = "Staff area"
     login_form = StaffLoginForm
     login_template = "admin/staff_login.html"
 

@@ -75,13 +75,22 @@ def totp_code(device, *, steps_ahead=0):
     A device accepts each code once; a test signing in twice within 30 s uses steps_ahead=1
     (the device tolerates one step of clock drift).
     """
+    return totp_code_for_key(device.bin_key, steps_ahead=steps_ahead)
+
+
+def totp_code_for_key(key, *, steps_ahead=0):
+    """The 6-digit code for a raw key (bytes), or for the base32 key an app is given (str)."""
+    import base64
     import time
 
     from django_otp.oath import TOTP
 
-    maker = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    maker.time = time.time() + steps_ahead * device.step
-    return f"{maker.token():0{device.digits}d}"
+    if isinstance(key, str):
+        key = key.replace(" ", "").upper()
+        key = base64.b32decode(key + "=" * (-len(key) % 8))
+    maker = TOTP(key, step=30, t0=0, digits=6)
+    maker.time = time.time() + steps_ahead * 30
+    return f"{maker.token():06d}"
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.conftest import totp_code_for_key
+
 from .headers import assert_security_headers
 from .prod_env import example_environment
 from .servers import AppServer, manage
@@ -33,9 +35,17 @@ def server(tmp_path_factory):
     manage("collectstatic", "--noinput", env=env)
     manage("migrate", "--noinput", env=env)
     manage("load_clinic_content", env=env)
-    manage("createsuperuser", "--noinput", "--username=staff", "--email=staff@example.com", env=env)
+    created = manage(
+        "create_staff_user",
+        "staff",
+        "--superuser",
+        "--email=staff@example.com",
+        env={**env, "STAFF_USER_PASSWORD": STAFF_PASSWORD},
+    )
     with AppServer(env, folder / "gunicorn.log") as app:
         app.admin = "/" + env["DJANGO_ADMIN_URL"]
+        # The staff account's authenticator key, as printed for the person to type in.
+        app.totp_key = re.search(r"Key \(time-based, 6 digits\): ([A-Z2-7 ]+)", created.stdout)[1]
         yield app
 
 
@@ -88,7 +98,12 @@ def test_admin_cookies_are_secure_http_only_and_same_site(server):
         "POST",
         login_url,
         body=urlencode(
-            {"username": "staff", "password": STAFF_PASSWORD, "csrfmiddlewaretoken": token}
+            {
+                "username": "staff",
+                "password": STAFF_PASSWORD,
+                "otp_token": totp_code_for_key(server.totp_key),
+                "csrfmiddlewaretoken": token,
+            }
         ),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",

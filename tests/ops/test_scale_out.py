@@ -8,9 +8,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consultations.models import ConsultationRequest
 from pages.services import clinic_content_load
+from tests.conftest import totp_code
 
 from .patient import open_form, send_form, set_cookies
 from .prod_env import app_environment
@@ -42,7 +44,7 @@ def two_servers(postgres_url, redis_url, collected_static, tmp_path):
         first.stop()
 
 
-def staff_login(server, admin_path):
+def staff_login(server, admin_path, code):
     form = server.request("GET", f"{admin_path}login/")
     csrf = set_cookies(form)["csrftoken"]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
@@ -50,7 +52,12 @@ def staff_login(server, admin_path):
         "POST",
         f"{admin_path}login/",
         body=urlencode(
-            {"username": "staff", "password": STAFF_PASSWORD, "csrfmiddlewaretoken": token}
+            {
+                "username": "staff",
+                "password": STAFF_PASSWORD,
+                "otp_token": code,
+                "csrfmiddlewaretoken": token,
+            }
         ),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
@@ -70,11 +77,12 @@ def test_staff_session_made_on_one_server_works_and_ends_on_the_other(
     admin = "/" + env["DJANGO_ADMIN_URL"]
     # Hashed as production hashes it (the test settings' fast hasher is unknown there).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    django_user_model.objects.create_user(
+    staff = django_user_model.objects.create_user(
         username="staff", password=STAFF_PASSWORD, is_staff=True, is_superuser=True
     )
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
 
-    csrf, session = staff_login(first, admin)
+    csrf, session = staff_login(first, admin, totp_code(device))
     cookie = {"Cookie": f"csrftoken={csrf}; sessionid={session}"}
     on_second = second.request("GET", admin, headers=cookie)
     assert on_second.status == 200
