@@ -94,6 +94,8 @@ def totp_code_for_key(key, *, steps_ahead=0):
 
 
 @pytest.fixture
-def admin_client(client, admin_user, otp_login):
-    """pytest-django's admin_client, with the verified second factor the admin requires."""
-    return otp_login(client, admin_user)
+def admin_client(db, admin_user, otp_login):
+    """pytest-django's admin_client (its own client), with the second factor the admin requires."""
+    from django.test import Client
+
+    return otp_login(Client(), admin_user)

@@ -348,3 +348,5 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Authenticator apps show this name; the admin never shows a device's key or QR code to others.
 OTP_TOTP_ISSUER = "Texas Ketamine & Wellness Center"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-axes says at INFO level what every sign-in did; only failures and lockouts matter here.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
