@@ -26,9 +26,20 @@ def _content_editor(django_user_model):
 
 
 def _sign_in(page, site, username, password):
+    """Password + the authenticator app's current code, as the admin requires."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import totp_code
+
+    user = get_user_model().objects.get(username=username)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "phone"}
+    )
     page.goto(f"{site}/{settings.ADMIN_URL}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
+    page.get_by_label("Code from your authenticator app").fill(totp_code(device))
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{site}/{settings.ADMIN_URL}")
 
