@@ -111,9 +111,11 @@ def test_admin_index_lists_todays_consultations(admin_client):
     assert booking.consultation_request.reference in page
 
 
-def test_staff_without_booking_permissions_cannot_open_or_change_bookings(client, requested):
+def test_staff_without_booking_permissions_cannot_open_or_change_bookings(
+    client, otp_login, requested
+):
     clerk = StaffFactory(username="clerk")
-    client.force_login(clerk)
+    otp_login(client, clerk)
     assert client.get(reverse(CHANGELIST)).status_code == 403
     move = reverse("admin:consultations_booking_move", args=[requested.pk])
     assert client.post(move, {"slot": "x"}).status_code == 403
