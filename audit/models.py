@@ -39,6 +39,9 @@ class AuditEntry(models.Model):
         SCREENED = "screened", "Recorded the screening outcome"
         EXPORTED = "exported", "Exported a request to CSV"
         DENIED = "denied", "Was refused access"
+        # Consultation booking (consultations/booking.py, booking_admin.py)
+        BOOKING_VIEWED = "booking_viewed", "Viewed a consultation booking"
+        BOOKING_CHANGED = "booking_changed", "Booked, confirmed, moved or cancelled a time"
 
     created_at = models.DateTimeField(
         "when",

@@ -30,6 +30,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
+
 from .models import (
     Availability,
     AvailabilityException,
@@ -438,6 +441,16 @@ def _lock_staff(staff_id):
     )
 
 
+def _audit_change(booking, *, by, what):
+    """The audit entry for a change: who (none for the patient's own link), which request."""
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.BOOKING_CHANGED,
+        reference=booking.consultation_request.reference,
+        detail=f"booking {what}" + ("" if by is not None else " by the patient"),
+    )
+
+
 def _save_or_taken(booking, **save_kwargs):
     """Save; the database's no-overlap guarantee refusing it means someone else won the slot."""
     try:
@@ -475,6 +488,7 @@ def booking_request_create(
     )
     _save_or_taken(booking, force_insert=True)
     logger.info("Booking %s requested for %s", booking.public_id, consultation_request.reference)
+    _audit_change(booking, by=by, what="requested")
     if confirm and by is not None:
         return booking_confirm(booking=booking, by=by, now=now)
     _queue_staff_alert(booking, "picked a consultation time")
@@ -507,6 +521,7 @@ def booking_confirm(*, booking, by, now=None):
     booking.confirmed_at = now
     booking.save(update_fields=["status", "confirmed_at"])
     _queue_patient_email(booking, OutboundEmail.Kind.BOOKING_CONFIRMED)
+    _audit_change(booking, by=by, what="confirmed")
     logger.info("Booking %s confirmed", booking.public_id)
     return booking
 
@@ -550,6 +565,7 @@ def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
         _queue_staff_alert(current, "asked to move their consultation")
     elif current.status == Booking.Status.CONFIRMED:
         _queue_patient_email(current, OutboundEmail.Kind.BOOKING_CONFIRMED)
+    _audit_change(current, by=by, what="moved")
     logger.info("Booking %s moved", current.public_id)
     return current
 
@@ -573,6 +589,7 @@ def booking_cancel(*, booking, by=None, now=None):
     _queue_patient_email(current, OutboundEmail.Kind.BOOKING_CANCELLED)
     if by is None:
         _queue_staff_alert(current, "cancelled their consultation")
+    _audit_change(current, by=by, what="cancelled")
     logger.info("Booking %s cancelled", current.public_id)
     return current
 

@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from solo.admin import SingletonModelAdmin
 
+from audit.models import AuditEntry
+from audit.services import audit_record
+
 from . import booking as services
 from .models import (
     Availability,
@@ -217,6 +220,20 @@ class BookingAdmin(admin.ModelAdmin):
             obj.consultation_request.reference,
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            self._audit_view(request, response.context_data["original"])
+        return response
+
+    def _audit_view(self, request, booking):
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.BOOKING_VIEWED,
+            reference=booking.consultation_request.reference,
+            http_request=request,
+        )
+
     def has_add_permission(self, request):
         return False  # "Book for a patient" goes through the booking service
 
@@ -275,6 +292,8 @@ class BookingAdmin(admin.ModelAdmin):
         booking = get_object_or_404(self.get_queryset(request), pk=booking_id)
         slots = self._free_slots(booking.consultation_type, exclude_booking=booking)
         form = SlotChoiceForm(request.POST or None, slots=slots)
+        if request.method == "GET":
+            self._audit_view(request, booking)
         if request.method == "POST" and form.is_valid() and booking.is_active:
             staff_id, start = form.cleaned_data["slot"]
             try:

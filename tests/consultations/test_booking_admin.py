@@ -123,3 +123,18 @@ def test_staff_without_booking_permissions_cannot_open_or_change_bookings(
     clerk.user_permissions.add(Permission.objects.get(codename="view_booking"))
     assert client.get(reverse(CHANGELIST)).status_code == 200
     assert client.get(move).status_code == 403
+
+
+def test_coordinators_change_bookings_clinicians_only_see_them(
+    requested, coordinator, clinician, otp_login
+):
+    from django.test import Client
+
+    move = reverse("admin:consultations_booking_move", args=[requested.pk])
+    coordinator_client = otp_login(Client(), coordinator)
+    assert coordinator_client.get(reverse(CHANGELIST)).status_code == 200
+    assert coordinator_client.get(move).status_code == 200
+    clinician_client = otp_login(Client(), clinician)
+    assert clinician_client.get(reverse(CHANGELIST)).status_code == 200
+    assert clinician_client.get(move).status_code == 403
+    assert clinician_client.get(reverse("admin:consultations_availability_add")).status_code == 200

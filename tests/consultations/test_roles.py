@@ -3,6 +3,8 @@
 Every refusal on a consultation URL is also written to the audit trail.
 """
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
@@ -132,18 +134,24 @@ def test_roles_hold_least_privilege():
     def codenames(group):
         return set(Group.objects.get(name=group).permissions.values_list("codename", flat=True))
 
+    booking = importlib.import_module(
+        "consultations.migrations.0005_booking_roles"
+    ).ROLE_BOOKING_PERMISSIONS
     assert codenames("Intake coordinator") == {
         "view_consultationrequest",
         "assign_consultationrequest",
         "transition_consultationrequest",
         "add_internal_note",
         "export_consultationrequest",
+        *booking["Intake coordinator"],
     }
     assert codenames("Clinician") == {
         "view_consultationrequest",
         "add_clinical_note",
         "record_screening_outcome",
+        *booking["Clinician"],
     }
+    assert "delete_booking" not in codenames("Intake coordinator")  # cancel, never delete
     editor = Group.objects.get(name="Content editor").permissions
     assert not editor.filter(content_type__app_label__in=["consultations", "audit"]).exists()
     assert Permission.objects.filter(codename="export_consultationrequest").count() == 1
