@@ -55,7 +55,9 @@ def test_content_editor_edits_a_block_and_sees_the_change_on_the_public_page(
     heading = page.locator("input[name$='-heading'][value='Understanding Fibromyalgia']")
     heading.fill("Understanding fibromyalgia, in plain words")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.locator(".messagelist .success").is_visible(), page.locator("main").inner_text()
+    # The long page form takes seconds to save: wait for the confirmation rather than
+    # reading the page the moment the click returns.
+    page.locator(".messagelist .success").wait_for(state="visible", timeout=30_000)
 
     public = page.context.new_page()
     public.goto(f"{site}{FIBROMYALGIA}")
