@@ -72,6 +72,17 @@ def site(live_server, transactional_db):
 
 
 @pytest.fixture
+def form_site(site, settings):
+    """The live site, with the form's spam timer off (a test types faster than a person) and
+    the per-client limit emptied (every test comes from the same address)."""
+    from django.core.cache import cache
+
+    settings.CONSULTATION_MIN_FILL_SECONDS = 0
+    cache.clear()
+    return site
+
+
+@pytest.fixture
 def axe_page(browser):
     """A page that lets axe-core's script in: the site's CSP rightly refuses injected scripts."""
     context = browser.new_context(bypass_csp=True)

@@ -55,17 +55,6 @@ TICKED = {
 
 
 @pytest.fixture
-def form_site(site, settings):
-    """The live site, with the form's spam timer off (a test types faster than a person) and
-    the per-client limit emptied (every test comes from the same address)."""
-    from django.core.cache import cache
-
-    settings.CONSULTATION_MIN_FILL_SECONDS = 0
-    cache.clear()
-    return site
-
-
-@pytest.fixture
 def phone_audit(browser):
     """A phone-sized page, and check(state): axe-core, structure, fit and tap targets on what
     it shows now, with a screenshot; the problems are gathered by state for fail_on."""
