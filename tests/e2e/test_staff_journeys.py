@@ -1,9 +1,14 @@
 """Staff in the admin, driven through a real browser as they would use it."""
 
+import importlib
+
 from django.conf import settings
+
+from .test_consultation_journey import EMAIL, _assert_sent, _fill_with_the_mouse
 
 FIBROMYALGIA = "/conditions/fibromyalgia/"
 EDITOR_PASSWORD = "a-long-editor-passphrase"
+COORDINATOR_PASSWORD = "a-long-coordinator-passphrase"
 
 
 def _content_editor(django_user_model):
@@ -22,6 +27,28 @@ def _content_editor(django_user_model):
         username="editor", password=EDITOR_PASSWORD, is_staff=True
     )
     user.groups.add(group)
+    return user
+
+
+def _intake_coordinator(django_user_model):
+    """A member of the “Intake coordinator” role. The emptied database has lost the group, so
+    it is made again by the same functions of the migrations that made it (consultations 0004
+    and 0005), run on the models as those migrations see them: the permissions cannot drift."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    migrated = MigrationLoader(connection).project_state(("consultations", "0005_booking_roles"))
+    for migration, make_roles in (
+        ("0004_staff_roles", "create_roles"),
+        ("0005_booking_roles", "grant"),
+    ):
+        module = importlib.import_module(f"consultations.migrations.{migration}")
+        getattr(module, make_roles)(migrated.apps, None)
+    user = django_user_model.objects.create_user(
+        username="coordinator", password=COORDINATOR_PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Intake coordinator"))
     return user
 
 
@@ -67,3 +94,98 @@ def test_content_editor_edits_a_block_and_sees_the_change_on_the_public_page(
     assert public.get_by_role(
         "link", name="Understanding fibromyalgia, in plain words"
     ).is_visible()
+
+
+def _patient_sends_a_request(browser, site):
+    """A patient sends the public form from their own browser; returns the reference shown."""
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    patient = context.new_page()
+    patient.goto(f"{site}/consultation/")
+    _fill_with_the_mouse(patient, email=EMAIL)
+    patient.get_by_role("button", name="Send my request").click()
+    reference = _assert_sent(patient, site)
+    context.close()
+    return reference
+
+
+def _move(page, to, *, outcome=None, note=""):
+    """Choose the next status in the request's “Change status” form and send it."""
+    form = page.locator("form", has=page.get_by_role("button", name="Change status"))
+    form.get_by_label("Move to").select_option(label=to)
+    if outcome:
+        form.get_by_label("Closing outcome").select_option(label=outcome)
+    if note:
+        form.get_by_label("Note (optional)").fill(note)
+    with page.expect_navigation():
+        form.get_by_role("button", name="Change status").click()
+
+
+def _status_shown(page):
+    return page.locator(".triage-panel p").first.inner_text()
+
+
+def _messages_shown(page):
+    """The admin's messages on the page, each as (its kind, its text)."""
+    return page.locator(".messagelist li").evaluate_all(
+        "items => items.map(li => [li.className, li.innerText.trim()])"
+    )
+
+
+def test_intake_coordinator_finds_a_patients_request_by_reference_and_works_it_to_closed(
+    form_site, browser, page, django_user_model
+):
+    from audit.models import AuditEntry
+
+    reference = _patient_sends_a_request(browser, form_site)
+    coordinator = _intake_coordinator(django_user_model)
+    _sign_in(page, form_site, "coordinator", COORDINATOR_PASSWORD)
+
+    page.get_by_role("link", name="Consultation requests").first.click()
+    page.get_by_role("textbox", name="Search").fill(reference)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=reference, exact=True).click()
+    assert page.get_by_role("heading", name="Work this request").is_visible()
+    assert _status_shown(page).startswith("Status: New.")
+
+    # Each step: the status chosen, what else the form is given, the status the page then shows.
+    steps = [
+        ("In review", {}, "In review"),
+        ("Contacted", {"note": "Left a voicemail; she called back the same day."}, "Contacted"),
+        ("Consultation scheduled", {}, "Consultation scheduled"),
+        ("Closed", {"outcome": "Suitable for evaluation"}, "Closed (Suitable for evaluation)"),
+    ]
+    for status, extra, shown in steps:
+        _move(page, status, **extra)
+        assert _messages_shown(page) == [["success", f"{reference} is now “{status}”."]]
+        assert _status_shown(page).startswith(f"Status: {shown}.")
+    # A closed request stays closed: the form to move it is gone.
+    assert page.get_by_role("button", name="Change status").count() == 0
+    assert page.get_by_text("Left a voicemail; she called back the same day.").is_visible()
+
+    trail = list(
+        AuditEntry.objects.filter(reference=reference)
+        .order_by("pk")
+        .values_list("actor", "action", "detail")
+    )
+    viewed = (coordinator.pk, AuditEntry.Action.VIEWED, "")
+    noted = (coordinator.pk, AuditEntry.Action.NOTED, "Internal note")
+
+    def moved(detail):
+        return (coordinator.pk, AuditEntry.Action.TRANSITIONED, detail)
+
+    # Every look at the request is logged: the first, and the page drawn again after each move.
+    assert trail == [
+        viewed,
+        moved("New → In review"),
+        viewed,
+        moved("In review → Contacted"),
+        noted,
+        viewed,
+        moved("Contacted → Consultation scheduled"),
+        viewed,
+        moved("Consultation scheduled → Closed (Suitable for evaluation)"),
+        viewed,
+    ]
