@@ -51,6 +51,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached published pages for visitors without a session: inside the header policies above,
+    # ahead of the session, sign-in and CSRF work it makes unnecessary (pages/cache.py).
+    "pages.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,12 +93,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache (and, through it, rate-limit counters) lives in Redis when REDIS_URL is set,
-# so several app processes agree; one process on its own uses local memory.
+# so several app processes agree; one process on its own uses local memory. django-redis keeps
+# one client per process; Django's own backend builds a new client on every call, which cost a
+# cached page as much as the rest of its request.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="clinic"),
         }

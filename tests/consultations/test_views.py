@@ -284,7 +284,7 @@ def test_rate_limit_counts_are_shared_by_every_process_through_redis(settings, m
     Uses this project's Redis database 3; keys carry a fresh prefix and expire on their own.
     """
     import redis
-    from django.core.cache.backends.redis import RedisCache
+    from django_redis.cache import RedisCache
 
     from consultations import services
 
