@@ -1,31 +1,39 @@
-"""Published pages served from the shared cache to anonymous visitors.
+"""Published pages served from the shared cache to visitors who are not signed in.
 
-One generation number is part of every cached page's key; any save or delete of a model of
-this app (a page, its blocks, the site settings, a reviewer, whatever is added later) moves it
-on, so an edit shows at once on every page. Every page shows other pages' titles in its menus,
-breadcrumbs and listings, so clearing all pages on any edit is the only simple rule that is right.
+PageCacheMiddleware sits just inside the security-header middleware: a visitor without a
+session cookie asking for a page it holds gets the stored copy before sessions, sign-in,
+CSRF or URL routing do any work, and every header policy is still applied on the way out.
+Only addresses routed to a view marked with `cache_published_page` are looked up, and their
+responses are stored after the inner middleware has finished with them.
+
+Every cached page is stored with the generation number current when it was rendered, and is
+served only while that number is still current; any save or delete of a model of this app (a
+page, its blocks, the site settings, a reviewer, whatever is added later) moves the number on,
+so an edit shows at once on every page. The number and the page are read in one round trip.
+Every page shows other pages' titles in its menus, breadcrumbs and listings, so clearing all
+pages on any edit is the only simple rule that is right.
 
 published() is decided by the clock at query time: when a page's publish-from or unpublish-at
 time comes, nothing is saved and no signal fires. So a cached copy is kept for
 PAGE_CACHE_SECONDS at most, and never past the next scheduled publish or unpublish time of any
 page.
 
-Never cached: visitors who are signed in, requests with a query string, anything but a plain
-200, and responses that set a cookie, used the CSRF token or a CSP nonce, or changed the session.
-The consultation form is never decorated with this.
+Never cached: requests with a session cookie (every signed-in person has one), requests with a
+query string, anything but a plain 200, and responses that set a cookie, used the CSRF token or
+a CSP nonce, or changed the session. The consultation form is never marked.
 """
 
 import hashlib
 import logging
 import math
 import time
-from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -33,13 +41,10 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pages:generation"
 
 
-def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A fresh, never-used number, so a lost counter can never bring back old entries.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+def _start_generation():
+    # A fresh, never-used number, so a lost counter can never bring back old entries.
+    cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    return cache.get(GENERATION_KEY)
 
 
 def pages_cache_invalidate():
@@ -76,19 +81,25 @@ def _seconds_until_next_schedule_change():
     return None if change is None else (change - now).total_seconds()
 
 
-def _cache_key(request, generation):
+def _cache_key(request):
     address = f"{request.scheme}://{request.get_host()}{request.path}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"pages:page:{generation}:{digest}"
+    return f"pages:page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _may_use_cache(request):
-    return (
+    if not (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and not request.GET
-        and not request.user.is_authenticated
-    )
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    ):
+        return False
+    # Only addresses routed to a published-page view cost a trip to the cache.
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(view, "serves_published_pages", False)
 
 
 def _may_store(request, response):
@@ -105,32 +116,44 @@ def _may_store(request, response):
 
 
 def cache_published_page(view):
-    """Serve `view`'s page from the cache to anonymous visitors (see the module docstring)."""
+    """Let PageCacheMiddleware keep `view`'s pages (see the module docstring)."""
+    view.serves_published_pages = True
+    return view
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
+
+class PageCacheMiddleware:
+    """Serves and stores published pages for visitors without a session (module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         if not _may_use_cache(request):
-            return view(request, *args, **kwargs)
+            return self.get_response(request)
+        key = _cache_key(request)
         try:
-            key = _cache_key(request, _generation())
-            cached = cache.get(key)
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or _start_generation()
         except Exception:
             # A cache outage slows the site down; it must not take it down.
             logger.exception("Page cache: unavailable, rendering the page instead")
-            return view(request, *args, **kwargs)
-        if cached is not None:
+            return self.get_response(request)
+        stored_generation, cached = found.get(key, (None, None))
+        if cached is not None and stored_generation == generation:
             return cached
-        response = view(request, *args, **kwargs)
+        response = self.get_response(request)
         if _may_store(request, response):
-            timeout = settings.PAGE_CACHE_SECONDS
-            until_change = _seconds_until_next_schedule_change()
-            if until_change is not None:
-                timeout = min(timeout, math.floor(until_change))
-            if timeout >= 1:
-                try:
-                    cache.set(key, response, timeout)
-                except Exception:
-                    logger.exception("Page cache: could not store the page")
+            self._store(key, generation, response)
         return response
 
-    return wrapper
+    @staticmethod
+    def _store(key, generation, response):
+        timeout = settings.PAGE_CACHE_SECONDS
+        until_change = _seconds_until_next_schedule_change()
+        if until_change is not None:
+            timeout = min(timeout, math.floor(until_change))
+        if timeout >= 1:
+            try:
+                cache.set(key, (generation, response), timeout)
+            except Exception:
+                logger.exception("Page cache: could not store the page")

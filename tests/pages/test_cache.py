@@ -98,6 +98,35 @@ def test_signed_in_staff_always_get_a_fresh_page(page_cache, fibromyalgia, clien
     assert "Changed without a signal" not in client.get(FIBROMYALGIA_URL).text
 
 
+def test_a_visitor_with_a_session_gets_a_fresh_page(page_cache, fibromyalgia, client, settings):
+    """A patient who has sent the form, say, has a session; their pages are rendered for them."""
+    client.get(FIBROMYALGIA_URL)
+    Block.objects.filter(page=fibromyalgia, kind=Block.Kind.PARAGRAPH).update(
+        text="Changed without a signal"
+    )
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-key"
+    assert "Changed without a signal" in client.get(FIBROMYALGIA_URL).text
+
+
+def test_a_page_from_the_cache_carries_every_security_header(page_cache, fibromyalgia, client):
+    from tests.ops.headers import assert_security_headers
+
+    client.get(FIBROMYALGIA_URL, secure=True)
+    from_cache = client.get(FIBROMYALGIA_URL, secure=True)
+    assert from_cache.context is None  # served from the cache, not rendered
+    assert_security_headers(from_cache)
+
+
+def test_only_views_marked_as_published_pages_are_kept(page_cache, clinic_content, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/sitemap.xml")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap.xml").status_code == 200
+    assert len(queries) > 0
+
+
 def test_addresses_with_a_query_string_are_not_cached(page_cache, fibromyalgia, client):
     client.get(f"{FIBROMYALGIA_URL}?utm_source=newsletter")
     Block.objects.filter(page=fibromyalgia, kind=Block.Kind.PARAGRAPH).update(text="Fresh text")
@@ -116,7 +145,8 @@ def test_a_cache_outage_still_serves_the_page(page_cache, fibromyalgia, client, 
     def refuse(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to redis")
 
-    monkeypatch.setattr(cache, "get", refuse)
+    for method in ("get", "get_many", "add", "set"):
+        monkeypatch.setattr(cache, method, refuse)
     assert client.get(FIBROMYALGIA_URL).status_code == 200
 
 
