@@ -88,7 +88,9 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
     lines = [
         "User-agent: *",
-        "Disallow: /consultation/",
+        # The form itself may be found; what follows it belongs to one person.
+        "Disallow: /consultation/sent/",
+        "Disallow: /consultation/booking/",
         "Disallow: /search/",
         "",
         f"Sitemap: {sitemap_url}",

@@ -60,6 +60,15 @@ def test_form_page_has_no_inline_script_or_style(client):
     assert "style=" not in html
 
 
+def test_form_page_can_be_found_by_search_engines_with_a_description(client, clinic_content):
+    html = BeautifulSoup(client.get("/consultation/", secure=True).content, "html.parser")
+    assert html.find("meta", attrs={"name": "robots"}) is None
+    assert (
+        "confidential consultation" in html.find("meta", attrs={"name": "description"})["content"]
+    )
+    assert html.find("link", rel="canonical")["href"] == "https://testserver/consultation/"
+
+
 def test_form_page_links_the_privacy_notice_and_shows_the_emergency_notice(client, clinic_content):
     page = soup(client.get(URL))
     assert page.find("a", href="/privacy/")

@@ -140,6 +140,17 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
 
+def test_robots_txt_lets_the_form_be_found_but_not_what_follows_it(client):
+    disallowed = [
+        line.removeprefix("Disallow: ")
+        for line in client.get("/robots.txt").text.splitlines()
+        if line.startswith("Disallow: ")
+    ]
+    assert "/consultation/sent/" in disallowed
+    assert "/consultation/booking/" in disallowed
+    assert not any("/consultation/".startswith(path) for path in disallowed)
+
+
 @pytest.mark.django_db
 def test_404_page_renders_without_touching_the_database(rf, django_assert_num_queries):
     from django.http import Http404
