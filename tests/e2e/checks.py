@@ -235,9 +235,11 @@ def fail_on(problems_by_page):
 def focused(page):
     """What has keyboard focus now: its text, place on the page and how its focus shows."""
     return page.evaluate(
-        """() => {
+        """async () => {
             const el = document.activeElement;
             if (!el || el === document.body) return null;
+            // Bootstrap fades a field's focus ring in: judge it once drawn, not mid-transition.
+            await Promise.all(el.getAnimations().map((animation) => animation.finished));
             const rect = el.getBoundingClientRect();
             const style = getComputedStyle(el);
             // What is drawn now, while it has focus: an outline of 2 px or more, or a ring.
