@@ -2,8 +2,14 @@
 
 Two gunicorn servers run the production setup on loopback (bench/server.py): one with the
 anonymous page cache on, one with it off. wrk loads each address for BENCH_SECONDS (10) with
-BENCH_CONNECTIONS (16) connections after a short warm-up. Rates are also given as a share of
-the bare view's rate, measured in the same run, so they mean the same on any machine.
+BENCH_CONNECTIONS (16) connections after a short warm-up. The rows are loaded in BENCH_ROUNDS
+(3) interleaved rounds and each figure is the median of its rounds: on a small shared machine
+one 10 s row swings by 10-15 %, and a slow spell then falls on every row alike. Rates are also
+given as a share of the bare view's rate, measured in the same run, so they mean the same on
+any machine.
+
+A second bare row sends a body as big as the fibromyalgia page's HTML: on a small machine,
+moving the bytes is part of what separates a cached page from "ok".
 
 Prints one table: requests/s, p50, p99, share of the bare view, SQL queries per request
 (counted in-process, bench/queries.py) and bytes per page (HTML + CSS + JS, raw and gzip).
@@ -17,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import urllib.request
@@ -27,6 +34,7 @@ from . import server
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WARM_UP_SECONDS = 2
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = 2
 PORT = int(os.environ.get("BENCH_PORT", "8301"))  # and PORT + 1 for the server without cache
@@ -60,6 +68,11 @@ class Row:
 
 ROWS = {
     "bare": Row('bare view ("ok")', "/bench/ok/", public=False),
+    # For reading the table, not a target: the bare view sending as many bytes as the
+    # fibromyalgia page, to show what moving that body costs on this machine.
+    "bare-sized": Row(
+        "bare view, as many bytes as the fibromyalgia page", "/bench/ok/", public=False
+    ),
     "home": Row("home page", "/"),
     "fibromyalgia": Row("fibromyalgia page, anonymous, cache warm", FIBROMYALGIA),
     "fibromyalgia-uncached": Row("fibromyalgia page, caching off", FIBROMYALGIA, cached=False),
@@ -202,17 +215,37 @@ def measure():
             env, port=PORT + 1, log_name="gunicorn-uncached", PAGE_CACHE_SECONDS="0"
         ) as off,
     ):
+        fibromyalgia_html, _ = fetch(on + FIBROMYALGIA)
+        ROWS["bare-sized"].path = f"/bench/ok/?bytes={len(fibromyalgia_html)}"
+        runs = {name: [] for name in ROWS}
+        for round_number in range(1, ROUNDS + 1):
+            for name, row in ROWS.items():
+                base = on if row.cached else off
+                url = base + row.path
+                row_cookie = cookie if row.signed_in else None
+                if round_number == 1:
+                    fetch(url, cookie=row_cookie)  # fails loudly on anything but 200
+                    wrk(url, seconds=WARM_UP_SECONDS, cookie=row_cookie, warm_up=True)
+                    if row.public:
+                        row.bytes_raw, row.bytes_gzip, row.scripts = page_bytes(base, row.path)
+                server.log(
+                    f"Round {round_number}/{ROUNDS}: loading {row.path} ({name}) for {SECONDS} s, "
+                    f"{CONNECTIONS} connections"
+                )
+                runs[name].append(wrk(url, seconds=SECONDS, cookie=row_cookie))
         for name, row in ROWS.items():
-            base = on if row.cached else off
-            url = base + row.path
-            row_cookie = cookie if row.signed_in else None
-            fetch(url, cookie=row_cookie)  # fails loudly on anything but 200
-            server.log(f"Loading {row.path} ({name}) for {SECONDS} s, {CONNECTIONS} connections")
-            wrk(url, seconds=WARM_UP_SECONDS, cookie=row_cookie, warm_up=True)
-            for key, value in wrk(url, seconds=SECONDS, cookie=row_cookie).items():
+            for key, value in median_of(runs[name]).items():
                 setattr(row, key, value)
-            if row.public:
-                row.bytes_raw, row.bytes_gzip, row.scripts = page_bytes(base, row.path)
+
+
+def median_of(runs):
+    """Each figure's median over the rounds; a latency no request finished within stays None."""
+    figures = {}
+    for key in ("rate", "p50", "p99"):
+        values = [run[key] for run in runs]
+        known = [value for value in values if value is not None]
+        figures[key] = statistics.median(known) if len(known) == len(values) else None
+    return figures
 
 
 def targets():
@@ -264,7 +297,8 @@ def report():
     bare = ROWS["bare"].rate
     cores = os.cpu_count()
     print(
-        f"\nmake bench: {SECONDS} s per row after {WARM_UP_SECONDS} s warm-up, "
+        f"\nmake bench: median of {ROUNDS} interleaved rounds of {SECONDS} s per row "
+        f"after {WARM_UP_SECONDS} s warm-up, "
         f"{CONNECTIONS} connections, {THREADS} wrk threads, {cores} cores, "
         f"gunicorn -c deploy/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', 'default')} "
         "workers)\n"

@@ -9,9 +9,13 @@ from django.urls import path
 
 from .urls import urlpatterns as site_urlpatterns
 
+# A body as big as a page's, so the cost of moving its bytes can be told from the app's work.
+MAX_BARE_BYTES = 1024 * 1024
+
 
 def bare_ok(request):
-    return HttpResponse("ok", content_type="text/plain")
+    size = min(int(request.GET.get("bytes", "0") or 0), MAX_BARE_BYTES)
+    return HttpResponse("x" * size if size else "ok", content_type="text/plain")
 
 
 urlpatterns = [path("bench/ok/", bare_ok, name="bench_ok"), *site_urlpatterns]

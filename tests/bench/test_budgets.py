@@ -4,7 +4,7 @@ view living only in the benchmark's URLs, and the reading of wrk's report."""
 import pytest
 from django.urls import resolve
 
-from bench.run import parse_wrk
+from bench.run import median_of, parse_wrk
 
 PUBLIC_PATHS = ["/", "/conditions/", "/conditions/fibromyalgia/", "/about/", "/privacy/"]
 
@@ -40,6 +40,12 @@ def test_bare_view_is_served_only_by_the_benchmark_settings(db, client, settings
     assert (response.status_code, response.content) == (200, b"ok")
 
 
+def test_bare_view_can_send_a_body_the_size_of_a_page(db, client, settings):
+    settings.ROOT_URLCONF = "clinic_site.urls_bench"
+    assert len(client.get("/bench/ok/", {"bytes": "20098"}).content) == 20098
+    assert len(client.get("/bench/ok/", {"bytes": "99999999"}).content) == 1024 * 1024
+
+
 def test_wrk_report_is_read_in_milliseconds():
     figures = parse_wrk(WRK_REPORT, url="http://127.0.0.1:8301/", seconds=10)
     assert figures == {"rate": 3130.67, "p50": 0.85, "p99": 1200.0}
@@ -61,3 +67,17 @@ def test_wrk_run_where_no_request_finished_is_reported_not_fatal():
     report = WRK_REPORT.replace("31337 requests in", "0 requests in")
     figures = parse_wrk(report, url="http://127.0.0.1:8301/", seconds=10)
     assert figures == {"rate": 0.0, "p50": None, "p99": None}
+
+
+def test_each_figure_is_the_median_of_its_rounds():
+    runs = [
+        {"rate": 900.0, "p50": 15.0, "p99": 40.0},
+        {"rate": 600.0, "p50": 25.0, "p99": 900.0},
+        {"rate": 800.0, "p50": 17.0, "p99": 45.0},
+    ]
+    assert median_of(runs) == {"rate": 800.0, "p50": 17.0, "p99": 45.0}
+
+
+def test_a_round_where_no_request_finished_leaves_the_latency_unknown():
+    runs = [{"rate": 0.0, "p50": None, "p99": None}, {"rate": 2.0, "p50": 900.0, "p99": 990.0}]
+    assert median_of(runs) == {"rate": 1.0, "p50": None, "p99": None}
