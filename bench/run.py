@@ -223,9 +223,11 @@ def measure():
                 base = on if row.cached else off
                 url = base + row.path
                 row_cookie = cookie if row.signed_in else None
+                # Warming up before every row also lets the server finish the previous row's
+                # queued requests (the admin's take a second each) before anything is timed.
+                wrk(url, seconds=WARM_UP_SECONDS, cookie=row_cookie, warm_up=True)
                 if round_number == 1:
                     fetch(url, cookie=row_cookie)  # fails loudly on anything but 200
-                    wrk(url, seconds=WARM_UP_SECONDS, cookie=row_cookie, warm_up=True)
                     if row.public:
                         row.bytes_raw, row.bytes_gzip, row.scripts = page_bytes(base, row.path)
                 server.log(
@@ -297,8 +299,8 @@ def report():
     bare = ROWS["bare"].rate
     cores = os.cpu_count()
     print(
-        f"\nmake bench: median of {ROUNDS} interleaved rounds of {SECONDS} s per row "
-        f"after {WARM_UP_SECONDS} s warm-up, "
+        f"\nmake bench: median of {ROUNDS} interleaved rounds of {SECONDS} s per row, "
+        f"each after {WARM_UP_SECONDS} s warm-up, "
         f"{CONNECTIONS} connections, {THREADS} wrk threads, {cores} cores, "
         f"gunicorn -c deploy/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', 'default')} "
         "workers)\n"
