@@ -33,6 +33,7 @@ PAGES = {
     "fibromyalgia": "/conditions/fibromyalgia/",
     "form": "/consultation/",
 }
+ATTEMPTS = 3
 REPORTS = server.REPO / "artifacts" / "audit"
 LIGHTHOUSE = server.REPO / "node_modules" / ".bin" / "lighthouse"
 
@@ -50,7 +51,15 @@ def lighthouse(url, name):
         "--output=html",
         f"--output-path={REPORTS / name}",
     ]
-    subprocess.run(command, env=dict(os.environ, CHROME_PATH=CHROME), check=True)  # noqa: S603
+    for attempt in range(1, ATTEMPTS + 1):
+        # Chromium now and then fails to record a trace (Lighthouse's NO_NAVSTART, "please
+        # run Lighthouse again"): that run measured nothing, so it is run again.
+        run = subprocess.run(command, env=dict(os.environ, CHROME_PATH=CHROME))  # noqa: S603
+        if run.returncode == 0:
+            break
+        server.log(f"Lighthouse failed on {url} (attempt {attempt} of {ATTEMPTS})")
+    else:
+        raise SystemExit(f"Lighthouse could not audit {url} in {ATTEMPTS} attempts")
     report = json.loads((REPORTS / f"{name}.report.json").read_text())
     scores = {key: report["categories"][key]["score"] for key in CATEGORIES}
     missed = [
