@@ -2,7 +2,8 @@
 
 PageCacheMiddleware sits just inside the security-header middleware: a visitor without a
 session cookie asking for a page it holds gets the stored copy before sessions, sign-in,
-CSRF or URL routing do any work, and every header policy is still applied on the way out.
+CSRF or the view do any work (only the address is routed, to see whether it leads to a
+published page), and every header policy is still applied on the way out.
 Only addresses routed to a view marked with `cache_published_page` are looked up, and their
 responses are stored after the inner middleware has finished with them.
 
