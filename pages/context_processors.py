@@ -11,5 +11,5 @@ def site(request):
     """
     return {
         "site_settings": SimpleLazyObject(SiteSettings.get_solo),
-        "site_tree": SimpleLazyObject(SiteTree.load),
+        "site_tree": SimpleLazyObject(lambda: SiteTree.for_request(request)),
     }

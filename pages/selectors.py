@@ -55,6 +55,14 @@ class SiteTree:
         ]
         return cls(rows)
 
+    @classmethod
+    def for_request(cls, request):
+        """The tree, read once per request however many views and templates ask for it."""
+        tree = getattr(request, "_site_tree", None)
+        if tree is None:
+            tree = request._site_tree = cls.load()
+        return tree
+
     def menu(self):
         return [row for row in self.by_pk.values() if row.show_in_menu]
 

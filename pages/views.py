@@ -15,12 +15,11 @@ from .sitemaps import PageSitemap
 
 
 def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
-    site_tree = selectors.SiteTree.load()
+    site_tree = selectors.SiteTree.for_request(request)
     context = {
         "page": page,
         "blocks": selectors.page_blocks(page) if blocks is None else blocks,
         "unsaved": unsaved,
-        "site_tree": site_tree,
         "breadcrumbs": site_tree.ancestors(page),
         "child_pages": site_tree.children(page),
         "preview": preview,

@@ -1,19 +1,16 @@
-from django import template
+"""What the public page templates call beyond plain values (registered in clinic_site/jinja2.py)."""
+
 from django.core.files.storage import default_storage
 from django.utils.html import format_html
 
 from pages.structured_data import structured_data_script
 
-register = template.Library()
 
-
-@register.filter
 def sections(blocks):
     """Blocks that start a section, for the “On this page” contents."""
     return [block for block in blocks if block.starts_section]
 
 
-@register.filter
 def grouped_faqs(blocks):
     """Blocks in reading order, with each run of FAQ blocks gathered into one group."""
     groups = []
@@ -28,14 +25,13 @@ def grouped_faqs(blocks):
     return groups
 
 
-@register.simple_tag(takes_context=True)
-def structured_data(context, page, blocks, canonical_url):
+def structured_data(request, site_settings, page, blocks, canonical_url):
     return structured_data_script(
         page=page,
         blocks=blocks,
-        site_settings=context["site_settings"],
+        site_settings=site_settings,
         canonical_url=canonical_url,
-        home_url=context["request"].build_absolute_uri("/"),
+        home_url=request.build_absolute_uri("/"),
     )
 
 
@@ -43,18 +39,17 @@ def structured_data(context, page, blocks, canonical_url):
 READING_COLUMN_SIZES = "(min-width: 46rem) 46rem, 100vw"
 
 
-@register.inclusion_tag("pages/includes/picture.html")
-def picture(image, sizes=READING_COLUMN_SIZES, eager=False):
-    """A <picture>: WebP renditions first, JPEG/PNG for older browsers, sized to avoid shifts."""
+def picture_sources(image, sizes=READING_COLUMN_SIZES):
+    """What a <picture> needs: WebP renditions first, JPEG/PNG for older browsers, and the
+    size of the default one to avoid layout shifts. None when the image has no renditions."""
     renditions = sorted(image.renditions, key=lambda r: r["width"]) if image else []
     if not renditions:
-        return {"src": ""}
+        return None
     default = image.rendition_for(800)
     url = default_storage.url
     return {
-        "image": image,
+        "alt": image.alt,
         "sizes": sizes,
-        "eager": eager,
         "src": url(default["fallback"]),
         "width": default["width"],
         "height": default["height"],
@@ -63,13 +58,11 @@ def picture(image, sizes=READING_COLUMN_SIZES, eager=False):
     }
 
 
-@register.simple_tag(takes_context=True)
-def open_graph_image(context, image):
+def open_graph_image(request, image):
     """og:image meta tags from a JPEG/PNG rendition about 1200 pixels wide (what sharers use)."""
     rendition = image.rendition_for(1200) if image else None
     if rendition is None:
         return ""
-    request = context["request"]
     return format_html(
         '<meta property="og:image" content="{}">\n'
         '  <meta property="og:image:type" content="{}">\n'

@@ -1,0 +1,37 @@
+"""The public site's Jinja2 templates (templates/jinja2/, clinic_site/jinja2.py)."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import engines
+
+from clinic_site.jinja2 import date, linebreaksbr
+
+JINJA2_DIR = Path(settings.BASE_DIR) / "templates" / "jinja2"
+PUBLIC_TEMPLATES = sorted(str(path.relative_to(JINJA2_DIR)) for path in JINJA2_DIR.rglob("*.html"))
+
+
+@pytest.mark.parametrize("name", PUBLIC_TEMPLATES)
+def test_every_public_template_compiles(name):
+    engines["jinja2"].get_template(name)
+
+
+def test_no_public_template_is_shadowed_by_a_django_template():
+    # Django asks its own engine first: a same-named Django template would be served instead.
+    django_dir = Path(settings.BASE_DIR) / "templates"
+    shadowed = [name for name in PUBLIC_TEMPLATES if (django_dir / name).exists()]
+    assert shadowed == []
+
+
+def test_linebreaksbr_escapes_the_text_and_breaks_every_kind_of_line_end():
+    assert linebreaksbr("Pain <b>&</b> fog\r\nSleep\rMood\nEnd") == (
+        "Pain &lt;b&gt;&amp;&lt;/b&gt; fog<br>Sleep<br>Mood<br>End"
+    )
+
+
+def test_dates_show_in_the_clinics_time_zone_as_django_templates_do():
+    late_evening_in_texas = datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC)
+    assert date(late_evening_in_texas, "j F Y, g:i a") == "1 March 2026, 9:30 p.m."
+    assert date(datetime.date(2026, 3, 2), "j F Y") == "2 March 2026"
