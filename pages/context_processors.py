@@ -1,7 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import SiteSettings
-from .selectors import SiteTree
+from .selectors import SiteTree, site_settings
 
 
 def site(request):
@@ -10,6 +9,6 @@ def site(request):
     Lazy so that error pages, which must render with the database down, touch nothing.
     """
     return {
-        "site_settings": SimpleLazyObject(SiteSettings.get_solo),
+        "site_settings": SimpleLazyObject(site_settings),
         "site_tree": SimpleLazyObject(lambda: SiteTree.for_request(request)),
     }

@@ -448,7 +448,33 @@ class BlockQuerySet(models.QuerySet):
         return self.order_by("position", "pk")
 
 
-class Block(models.Model):
+class BlockContent:
+    """What a block shows, read from its fields: shared by the Block model (admin, preview) and
+    the plain rows public pages are read into (selectors.BodyBlock)."""
+
+    @property
+    def item_list(self):
+        return [line.strip() for line in self.items.splitlines() if line.strip()]
+
+    @property
+    def target_url(self):
+        if self.button_target == self.Target.CONSULTATION_REQUEST:
+            return reverse("consultations:request_create")
+        return ""
+
+    @property
+    def starts_section(self):
+        """Sections listed under “On this page”: H2 headings and titled calls to action."""
+        if self.kind == self.Kind.HEADING:
+            return self.heading_level == self.Level.H2
+        return self.kind == self.Kind.CALL_TO_ACTION and bool(self.heading)
+
+    @property
+    def takes_anchor(self):
+        return self.kind == self.Kind.HEADING or self.starts_section
+
+
+class Block(BlockContent, models.Model):
     """One piece of a page body. Which fields a block uses depends on its kind."""
 
     class Kind(models.TextChoices):
@@ -557,16 +583,6 @@ class Block(models.Model):
             self.anchor = self._free_anchor(slugify(self.heading)[:70] or "section")
         super().save(*args, **kwargs)
 
-    @property
-    def item_list(self):
-        return [line.strip() for line in self.items.splitlines() if line.strip()]
-
-    @property
-    def target_url(self):
-        if self.button_target == self.Target.CONSULTATION_REQUEST:
-            return reverse("consultations:request_create")
-        return ""
-
     def clean(self):
         """Refuse blocks that would render broken, with the message beside the field at fault."""
         super().clean()
@@ -603,17 +619,6 @@ class Block(models.Model):
             errors["image"] = "Only image blocks show an image; clear this field."
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def starts_section(self):
-        """Sections listed under “On this page”: H2 headings and titled calls to action."""
-        if self.kind == self.Kind.HEADING:
-            return self.heading_level == self.Level.H2
-        return self.kind == self.Kind.CALL_TO_ACTION and bool(self.heading)
-
-    @property
-    def takes_anchor(self):
-        return self.kind == self.Kind.HEADING or self.starts_section
 
     def _free_anchor(self, base):
         """`base`, or `base-2`, `base-3`… when another block of the page already uses it."""

@@ -1,11 +1,61 @@
 """Reads for the public pages, shaped so a page costs a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from .models import Page
+from .models import Block, BlockContent, Image, Page, SiteSettings
+from .prepared import PreparedRead
+
+# Stand-ins for prepared reads (pages/prepared.py): of the right type, and never a real value.
+_SOME_TIME = datetime.datetime(1901, 1, 1, 0, 0, 0, 424242, tzinfo=datetime.UTC)
+_SOME_PATH = "/prepared-read/stand-in/"
+_SOME_PK = -424242
+
+_NAV_FIELDS = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
+
+_published_nav_rows = PreparedRead(
+    lambda now: (
+        Page.objects.published(at=now).order_by("menu_order", "title").values_list(*_NAV_FIELDS)
+    ),
+    now=_SOME_TIME,
+)
+_published_page_at = PreparedRead(
+    lambda path, now: (
+        Page.objects.published(at=now)
+        .select_related("medical_reviewer", "hero_image")
+        .filter(url_path=path)
+        .order_by("pk")[:1]
+    ),
+    path=_SOME_PATH,
+    now=_SOME_TIME,
+)
+_BODY_BLOCK_FIELDS = (
+    "kind",
+    "heading_level",
+    "heading",
+    "anchor",
+    "text",
+    "items",
+    "button_label",
+    "button_target",
+)
+_IMAGE_FIELDS = tuple(field.attname for field in Image._meta.concrete_fields)
+_body_rows_of_page = PreparedRead(
+    lambda page_id: (
+        Block.objects.filter(page_id=page_id)
+        .in_reading_order()
+        .values_list(*_BODY_BLOCK_FIELDS, *(f"image__{name}" for name in _IMAGE_FIELDS))
+    ),
+    page_id=_SOME_PK,
+)
+_site_settings_row = PreparedRead(
+    lambda pk: SiteSettings.objects.filter(pk=pk)[:1],
+    pk=_SOME_PK,
+)
 
 
 @dataclass
@@ -38,7 +88,6 @@ class SiteTree:
 
     @classmethod
     def load(cls):
-        fields = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
         rows = [
             NavPage(
                 pk=pk,
@@ -50,7 +99,7 @@ class SiteTree:
                 show_in_menu=show_in_menu,
             )
             for pk, parent_id, menu_title, title, url_path, summary, show_in_menu in (
-                Page.objects.published().order_by("menu_order", "title").values_list(*fields)
+                _published_nav_rows.fetch(now=timezone.now())
             )
         ]
         return cls(rows)
@@ -87,12 +136,8 @@ class SiteTree:
 
 def published_page_for_path(url_path):
     """The published page at this address, or None, with what its template shows beside it."""
-    return (
-        Page.objects.published()
-        .select_related("medical_reviewer", "hero_image")
-        .filter(url_path=url_path)
-        .first()
-    )
+    rows = _published_page_at.fetch(path=url_path, now=timezone.now())
+    return rows[0] if rows else None
 
 
 def page_for_preview(pk):
@@ -125,3 +170,47 @@ def published_pages_never_reviewed():
 def page_blocks(page):
     """The page's blocks in reading order, each image block's image in the same query."""
     return list(page.blocks.in_reading_order().select_related("image"))
+
+
+@dataclass(slots=True)
+class BodyBlock(BlockContent):
+    """A block as a published page shows it: its fields, without a model instance's upkeep."""
+
+    Kind: ClassVar = Block.Kind
+    Level: ClassVar = Block.Level
+    Target: ClassVar = Block.Target
+
+    kind: str
+    heading_level: int | None
+    heading: str
+    anchor: str
+    text: str
+    items: str
+    button_label: str
+    button_target: str
+    image: Image | None
+
+
+def page_body(page):
+    """A page's blocks as the page shows them, in reading order, each image in the same query.
+
+    Plain rows rather than Block instances (those are for editing: `page_blocks`). A long page
+    has sixty blocks or more, and building models for them cost more than rendering them.
+    """
+    image_starts = len(_BODY_BLOCK_FIELDS)
+    db = Image.objects.db
+    return [
+        BodyBlock(
+            *row[:image_starts],
+            image=None
+            if row[image_starts] is None
+            else Image.from_db(db, _IMAGE_FIELDS, row[image_starts:]),
+        )
+        for row in _body_rows_of_page.fetch(page_id=page.pk)
+    ]
+
+
+def site_settings():
+    """The clinic's settings, created with their defaults the first time they are asked for."""
+    rows = _site_settings_row.fetch(pk=SiteSettings.singleton_instance_id)
+    return rows[0] if rows else SiteSettings.get_solo()

@@ -18,7 +18,7 @@ def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
     site_tree = selectors.SiteTree.for_request(request)
     context = {
         "page": page,
-        "blocks": selectors.page_blocks(page) if blocks is None else blocks,
+        "blocks": selectors.page_body(page) if blocks is None else blocks,
         "unsaved": unsaved,
         "breadcrumbs": site_tree.ancestors(page),
         "child_pages": site_tree.children(page),

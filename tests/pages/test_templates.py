@@ -4,10 +4,15 @@ import datetime
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template import engines
 
 from clinic_site.jinja2 import date, linebreaksbr
+from pages import selectors
+from pages.views import render_unsaved_preview
+
+from .conftest import FIBROMYALGIA_URL
 
 JINJA2_DIR = Path(settings.BASE_DIR) / "templates" / "jinja2"
 PUBLIC_TEMPLATES = sorted(str(path.relative_to(JINJA2_DIR)) for path in JINJA2_DIR.rglob("*.html"))
@@ -35,3 +40,21 @@ def test_dates_show_in_the_clinics_time_zone_as_django_templates_do():
     late_evening_in_texas = datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC)
     assert date(late_evening_in_texas, "j F Y, g:i a") == "1 March 2026, 9:30 p.m."
     assert date(datetime.date(2026, 3, 2), "j F Y") == "2 March 2026"
+
+
+def test_blocks_read_for_editing_render_exactly_as_the_rows_the_public_page_reads(
+    rf, client, fibromyalgia
+):
+    """The admin's preview renders Block models; the public page renders plain rows."""
+
+    def main_without_preview_notice(response):
+        main = BeautifulSoup(response.content, "html.parser").find("main")
+        for notice in main.select("[role=status]"):
+            notice.decompose()
+        return " ".join(str(main).split())  # the notice leaves blank lines behind
+
+    as_models = render_unsaved_preview(
+        rf.get(FIBROMYALGIA_URL), fibromyalgia, selectors.page_blocks(fibromyalgia)
+    )
+    as_rows = client.get(FIBROMYALGIA_URL)
+    assert main_without_preview_notice(as_models) == main_without_preview_notice(as_rows)
