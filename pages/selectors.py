@@ -214,3 +214,10 @@ def site_settings():
     """The clinic's settings, created with their defaults the first time they are asked for."""
     rows = _site_settings_row.fetch(pk=SiteSettings.singleton_instance_id)
     return rows[0] if rows else SiteSettings.get_solo()
+
+
+def site_settings_for(request):
+    """The clinic's settings, read once per request however many views and templates ask."""
+    if getattr(request, "_site_settings", None) is None:
+        request._site_settings = site_settings()
+    return request._site_settings

@@ -1,5 +1,7 @@
 """What the public page templates call beyond plain values (registered in clinic_site/jinja2.py)."""
 
+from typing import NamedTuple
+
 from django.core.files.storage import default_storage
 from django.utils.html import format_html
 
@@ -11,17 +13,24 @@ def sections(blocks):
     return [block for block in blocks if block.starts_section]
 
 
+class BlockGroup(NamedTuple):
+    """One block, or a run of FAQ blocks shown together (then `block` is None)."""
+
+    block: object
+    faqs: list
+
+
 def grouped_faqs(blocks):
     """Blocks in reading order, with each run of FAQ blocks gathered into one group."""
     groups = []
     for block in blocks:
         if block.kind == block.Kind.FAQ:
-            if groups and groups[-1]["faqs"]:
-                groups[-1]["faqs"].append(block)
+            if groups and groups[-1].faqs:
+                groups[-1].faqs.append(block)
             else:
-                groups.append({"block": None, "faqs": [block]})
+                groups.append(BlockGroup(block=None, faqs=[block]))
         else:
-            groups.append({"block": block, "faqs": []})
+            groups.append(BlockGroup(block=block, faqs=[]))
     return groups
 
 

@@ -16,6 +16,7 @@ from .sitemaps import PageSitemap
 
 def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
     site_tree = selectors.SiteTree.for_request(request)
+    selectors.site_settings_for(request)  # every page shows them: read now, not behind a proxy
     context = {
         "page": page,
         "blocks": selectors.page_body(page) if blocks is None else blocks,
