@@ -43,7 +43,8 @@ _BODY_BLOCK_FIELDS = (
     "button_label",
     "button_target",
 )
-_IMAGE_FIELDS = tuple(field.attname for field in Image._meta.concrete_fields)
+# What a page shows of a block's image; its other fields stay deferred (reading one costs a query).
+_IMAGE_FIELDS = ("id", "alt_text", "decorative", "renditions")
 _body_rows_of_page = PreparedRead(
     lambda page_id: (
         Block.objects.filter(page_id=page_id)

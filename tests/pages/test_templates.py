@@ -7,8 +7,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template import engines
+from django.urls import set_script_prefix
 
-from clinic_site.jinja2 import date, linebreaksbr
+from clinic_site.jinja2 import date, iso, linebreaksbr, url
 from pages import selectors
 from pages.views import render_unsaved_preview
 
@@ -40,6 +41,23 @@ def test_dates_show_in_the_clinics_time_zone_as_django_templates_do():
     late_evening_in_texas = datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC)
     assert date(late_evening_in_texas, "j F Y, g:i a") == "1 March 2026, 9:30 p.m."
     assert date(datetime.date(2026, 3, 2), "j F Y") == "2 March 2026"
+
+
+def test_iso_gives_a_time_element_the_same_moment_in_the_clinics_time_zone():
+    late_evening_in_texas = datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC)
+    assert iso(late_evening_in_texas) == "2026-03-01T21:30:00-06:00"
+    assert iso(datetime.date(2026, 3, 2)) == "2026-03-02"
+    assert iso(None) == ""
+
+
+def test_addresses_follow_the_script_prefix_the_site_runs_under():
+    assert url("pages:search") == "/search/"
+    set_script_prefix("/clinic/")
+    try:
+        assert url("pages:search") == "/clinic/search/"
+    finally:
+        set_script_prefix("/")
+    assert url("pages:search") == "/search/"
 
 
 def test_blocks_read_for_editing_render_exactly_as_the_rows_the_public_page_reads(
