@@ -95,7 +95,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "clinic_site.jinja2.environment",
+            "environment": "pages.templating.environment",
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",

@@ -1,4 +1,4 @@
-"""The public site's Jinja2 templates (templates/jinja2/, clinic_site/jinja2.py)."""
+"""The public site's Jinja2 templates (templates/jinja2/, pages/templating.py)."""
 
 import datetime
 from pathlib import Path
@@ -9,8 +9,8 @@ from django.conf import settings
 from django.template import engines
 from django.urls import set_script_prefix
 
-from clinic_site.jinja2 import date, iso, linebreaksbr, url
 from pages import selectors
+from pages.templating import date, iso, linebreaksbr, url
 from pages.views import render_unsaved_preview
 
 from .conftest import FIBROMYALGIA_URL
