@@ -90,6 +90,8 @@ class _BoundQuery:
 
 
 class PreparedRead:
+    """`build(**values)` returns the queryset; `stand_ins` are the values it is compiled with."""
+
     def __init__(self, build, **stand_ins):
         self._build = build
         self._stand_ins = stand_ins
