@@ -35,3 +35,11 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 logger_class = "ops.gunicorn.JsonLogger"
+
+
+def when_ready(server):
+    """In the master, before the first worker is forked: workers start warm (ops/warmup.py)."""
+    if server.cfg.preload_app:  # else the master has not loaded Django
+        from ops.warmup import warm_up
+
+        warm_up()
