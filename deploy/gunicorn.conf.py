@@ -4,6 +4,7 @@ Each value can be changed from the environment (docs/deploy.md lists them); the 
 one small server behind a TLS-terminating proxy on the same machine.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -43,3 +44,11 @@ def when_ready(server):
         from ops.warmup import warm_up
 
         warm_up()
+
+
+def pre_fork(server, worker):
+    """In the master, before each worker is forked: hide the app's objects from the garbage
+    collector. Otherwise a new worker's first full collection walks the whole heap it inherited,
+    writing to every object and so copying every memory page it shares with the master. Under
+    load, each worker recycled by max_requests showed up as a 100-460 ms p99 stall."""
+    gc.freeze()
