@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from pages.models import Page
+from pages.selectors import page_body, published_page_for_path
 
 from .models import ConsultationRequest
 
@@ -32,17 +32,12 @@ def privacy_notice_current():
     prove which text a patient agreed to. When no notice is published the version says
     "unavailable", honestly.
     """
-    page = (
-        Page.objects.published()
-        .filter(url_path=PRIVACY_NOTICE_PATH)
-        .prefetch_related("blocks")
-        .first()
-    )
+    page = published_page_for_path(PRIVACY_NOTICE_PATH)
     if page is None:
         return PrivacyNotice(url="", version=NOTICE_UNAVAILABLE)
     digest = hashlib.sha256()
     digest.update(page.title.encode())
-    for block in page.blocks.all():
+    for block in page_body(page):  # read as the public page reads it: every visit to the form
         for part in (block.kind, block.heading, block.text, block.items):
             digest.update(b"\x1f" + part.encode())
         digest.update(b"\x1e")

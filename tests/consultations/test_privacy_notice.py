@@ -1,0 +1,43 @@
+import hashlib
+
+import pytest
+
+from consultations.selectors import NOTICE_UNAVAILABLE, privacy_notice_current
+from pages.models import Block, Page
+from tests.pages.factories import BlockFactory, PageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def notice():
+    page = PageFactory(title="Privacy notice", slug="privacy")
+    BlockFactory(page=page, kind=Block.Kind.HEADING, heading="What we keep", position=1)
+    BlockFactory(page=page, kind=Block.Kind.PARAGRAPH, text="Your answers, encrypted.", position=2)
+    BlockFactory(page=page, kind=Block.Kind.LIST, items="Name\nPhone", text="", position=3)
+    return page
+
+
+def test_version_is_the_documented_hash_anyone_can_recompute_from_the_words(notice):
+    digest = hashlib.sha256(b"Privacy notice")
+    for block in Block.objects.filter(page=notice).order_by("position", "pk"):
+        for part in (block.kind, block.heading, block.text, block.items):
+            digest.update(b"\x1f" + part.encode())
+        digest.update(b"\x1e")
+    current = privacy_notice_current()
+    assert current.url == "/privacy/"
+    assert current.version == f"sha256:{digest.hexdigest()[:16]}"
+
+
+def test_version_changes_with_the_words_and_only_with_them(notice):
+    before = privacy_notice_current().version
+    Page.objects.filter(pk=notice.pk).update(menu_order=7, show_in_menu=False)
+    assert privacy_notice_current().version == before
+    Block.objects.filter(page=notice, kind=Block.Kind.PARAGRAPH).update(text="Your answers.")
+    assert privacy_notice_current().version != before
+
+
+def test_no_published_notice_says_so(notice):
+    Page.objects.filter(pk=notice.pk).update(status=Page.Status.DRAFT)
+    assert privacy_notice_current().version == NOTICE_UNAVAILABLE
+    assert privacy_notice_current().url == ""
