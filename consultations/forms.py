@@ -1,16 +1,20 @@
 """The public consultation request form: validation of what people type, and its layout."""
 
+import functools
 import time
 import uuid
 from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.core.validators import MaxLengthValidator
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from phonenumber_field.formfields import PhoneNumberField
@@ -142,6 +146,28 @@ def _text(label, *, limit=TEXT_LIMIT, help_text="", rows=4):
 def _optional(label):
     """Optional questions say so in their label, so nobody has to guess."""
     return format_html('{} <span class="optional">(optional)</span>', label)
+
+
+def _word_messages(fields):
+    """Messages that make sense on their own, in the summary as beside the field."""
+    for name, field in fields.items():
+        messages = FIELD_MESSAGES.get(name, {})
+        field.error_messages.update(messages)
+        if "number" in messages:
+            for code in ("invalid", "min_value", "max_value"):
+                field.error_messages[code] = messages["number"]
+        field.validators = [
+            MaxLengthValidator(
+                validator.limit_value,
+                message=(
+                    f"Your answer to “{strip_tags(str(field.label))}” is too long: please "
+                    "keep it to %(limit_value)d characters (it has %(show_value)d)."
+                ),
+            )
+            if isinstance(validator, MaxLengthValidator)
+            else validator
+            for validator in field.validators
+        ]
 
 
 class ConsultationRequestForm(forms.Form):
@@ -293,37 +319,30 @@ class ConsultationRequestForm(forms.Form):
     def __init__(self, *args, privacy_notice_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.token = None
+        self.privacy_notice_url = privacy_notice_url
         if privacy_notice_url:
             self.fields["consent_privacy"].help_text = format_html(
                 '<a href="{}">Read the privacy notice</a>.', privacy_notice_url
             )
-        self._word_messages()
-        self.helper = self._build_helper()
 
-    def _word_messages(self):
-        """Messages that make sense on their own, in the summary as beside the field."""
-        for name, field in self.fields.items():
-            messages = FIELD_MESSAGES.get(name, {})
-            field.error_messages.update(messages)
-            if "number" in messages:
-                for code in ("invalid", "min_value", "max_value"):
-                    field.error_messages[code] = messages["number"]
-            field.validators = [
-                MaxLengthValidator(
-                    validator.limit_value,
-                    message=(
-                        f"Your answer to “{strip_tags(str(field.label))}” is too long: please "
-                        "keep it to %(limit_value)d characters (it has %(show_value)d)."
-                    ),
-                )
-                if isinstance(validator, MaxLengthValidator)
-                else validator
-                for validator in field.validators
-            ]
+    def questions_html(self):
+        """The questions as crispy lays them out. The template writes the <form>, the CSRF
+        and submission tokens, and the error summary around them.
 
-    def _build_helper(self):
+        crispy takes about 20 ms for this form, and every visitor's empty form is the same, so
+        that one is rendered once per process; a form holding answers is rendered every time.
+        """
+        if self.is_bound or self.initial.keys() - {"submission_token"}:
+            return render_crispy_form(self)
+        return _empty_questions_html(self.privacy_notice_url)
+
+    @functools.cached_property
+    def helper(self):
+        """crispy's layout, built when the form is rendered (an empty form rarely is)."""
         helper = FormHelper()
-        helper.form_tag = False  # the template writes the <form>, CSRF token and summary
+        # The template writes the <form>, the CSRF token, the summary and the submission token
+        # (the one thing in an empty form that differs between visitors).
+        helper.form_tag = False
         helper.disable_csrf = True
         groups = []
         for legend, names in ANSWER_GROUPS:
@@ -332,7 +351,6 @@ class ConsultationRequestForm(forms.Form):
         helper.layout = Layout(
             *groups,
             Fieldset("Your consent", "consent_privacy", "acknowledge_not_emergency"),
-            "submission_token",
             Field("website", wrapper_class="hp-field"),
             Submit("send", "Send my request", css_class="btn-primary btn-lg"),
         )
@@ -389,3 +407,19 @@ class ConsultationRequestForm(forms.Form):
         answers = {name: self.cleaned_data[name] for name in ANSWER_FIELDS}
         answers["phone"] = answers["phone"].as_e164
         return answers
+
+
+# The same words for every form: worded once, on the fields each form copies.
+_word_messages(ConsultationRequestForm.base_fields)
+
+
+@functools.lru_cache(maxsize=4)
+def _empty_questions_html(privacy_notice_url):
+    return render_crispy_form(ConsultationRequestForm(privacy_notice_url=privacy_notice_url))
+
+
+@receiver(setting_changed)
+def _forget_empty_questions(*, setting, **kwargs):
+    # Tests that change how forms render must not see a form rendered the old way.
+    if setting in {"TEMPLATES", "FORM_RENDERER", "CRISPY_TEMPLATE_PACK", "CRISPY_FAIL_SILENTLY"}:
+        _empty_questions_html.cache_clear()

@@ -9,7 +9,6 @@ the latter, exactly as Django's filters of the same name, and `iso` gives the sa
 import functools
 from typing import NamedTuple
 
-from crispy_forms.utils import render_crispy_form
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -163,7 +162,6 @@ def environment(**options):
     env.globals.update(
         static=static,
         url=url,
-        crispy=render_crispy_form,
         picture_sources=picture_sources,
         open_graph_image=open_graph_image,
         structured_data=structured_data,

@@ -108,3 +108,40 @@ def test_token_round_trip_and_tamper_detection():
     with pytest.raises(signing.BadSignature):
         submission_token_read(forged)
     assert codes("submission_token", submission_token="made-up") == ["tampered"]
+
+
+def test_every_empty_form_shows_the_same_questions_rendered_once_per_process(monkeypatch):
+    from consultations import forms
+
+    forms._empty_questions_html.cache_clear()
+    renders = []
+    crispy_render = forms.render_crispy_form
+    monkeypatch.setattr(
+        forms, "render_crispy_form", lambda form: renders.append(form) or crispy_render(form)
+    )
+    first = ConsultationRequestForm(
+        initial={"submission_token": "first"}, privacy_notice_url="/privacy/"
+    )
+    second = ConsultationRequestForm(
+        initial={"submission_token": "second"}, privacy_notice_url="/privacy/"
+    )
+    html = first.questions_html()
+    assert second.questions_html() == html
+    assert len(renders) == 1
+    assert 'name="full_name"' in html and 'href="/privacy/"' in html
+    # The token differs per visitor, so the template writes it, never the shared questions.
+    assert "submission_token" not in html
+
+
+def test_questions_are_rendered_afresh_for_answers_another_notice_or_initial_values():
+    empty = ConsultationRequestForm(privacy_notice_url="/privacy/").questions_html()
+    with_answers = ConsultationRequestForm(
+        form_data(full_name="Ana Flores"), privacy_notice_url="/privacy/"
+    ).questions_html()
+    assert 'value="Ana Flores"' in with_answers and "Ana Flores" not in empty
+    other_notice = ConsultationRequestForm(privacy_notice_url="/privacy-2027/").questions_html()
+    assert 'href="/privacy-2027/"' in other_notice
+    prefilled = ConsultationRequestForm(
+        initial={"preferred_name": "Ana"}, privacy_notice_url="/privacy/"
+    ).questions_html()
+    assert 'value="Ana"' in prefilled

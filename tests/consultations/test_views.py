@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from consultations.forms import submission_token_read
 from consultations.models import ConsultationRequest, OutboundEmail
 from consultations.tasks import outbound_email_send_due
 
@@ -313,3 +314,15 @@ def test_rate_limit_counts_are_shared_by_every_process_through_redis(settings, m
         hits.append(services.client_rate_limit_hit(client_address="198.51.100.7"))
     assert hits == [False, False, False, True]
     assert services.client_rate_limit_hit(client_address="198.51.100.8") is False
+
+
+def test_each_visitor_gets_a_token_of_their_own_inside_the_form(client, clinic_content):
+    pages = [soup(Client().get(URL)) for _ in range(2)]
+    tokens = [page.select_one("form input[name=submission_token]")["value"] for page in pages]
+    assert tokens[0] != tokens[1]
+    for value in tokens:
+        assert submission_token_read(value).notice_version.startswith("sha256:")
+    for page in pages:
+        page.select_one("input[name=submission_token]").decompose()
+        page.select_one("input[name=csrfmiddlewaretoken]").decompose()
+    assert str(pages[0].form) == str(pages[1].form)
