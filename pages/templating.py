@@ -19,8 +19,9 @@ from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from pages.models import Block
 from pages.structured_data import structured_data_script
 
 
@@ -72,7 +73,10 @@ _BR = Markup("<br>")
 
 def linebreaksbr(value):
     """Django's `linebreaksbr`, escaping as Jinja2 does, at a tenth of the cost per call."""
-    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = str(value)
+    if "\n" not in text and "\r" not in text:
+        return escape(text)  # most paragraphs are one line
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return _BR.join(lines)  # Markup.join escapes each line
 
 
@@ -88,16 +92,21 @@ class BlockGroup(NamedTuple):
     faqs: list
 
 
+FAQ = Block.Kind.FAQ
+
+
 def grouped_faqs(blocks):
     """Blocks in reading order, with each run of FAQ blocks gathered into one group."""
     groups = []
+    faqs = None  # the run of FAQs being gathered, if the last block was one
     for block in blocks:
-        if block.kind == block.Kind.FAQ:
-            if groups and groups[-1].faqs:
-                groups[-1].faqs.append(block)
-            else:
-                groups.append(BlockGroup(block=None, faqs=[block]))
+        if block.kind == FAQ:
+            if faqs is None:
+                faqs = []
+                groups.append(BlockGroup(block=None, faqs=faqs))
+            faqs.append(block)
         else:
+            faqs = None
             groups.append(BlockGroup(block=block, faqs=[]))
     return groups
 

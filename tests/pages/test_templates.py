@@ -10,7 +10,8 @@ from django.template import engines
 from django.urls import set_script_prefix
 
 from pages import selectors
-from pages.templating import date, iso, linebreaksbr, url
+from pages.models import Block
+from pages.templating import date, grouped_faqs, iso, linebreaksbr, url
 from pages.views import render_unsaved_preview
 
 from .conftest import FIBROMYALGIA_URL
@@ -76,3 +77,27 @@ def test_blocks_read_for_editing_render_exactly_as_the_rows_the_public_page_read
     )
     as_rows = client.get(FIBROMYALGIA_URL)
     assert main_without_preview_notice(as_models) == main_without_preview_notice(as_rows)
+
+
+def test_linebreaksbr_escapes_a_single_line_too():
+    assert linebreaksbr("Pain <b>&</b> fog") == "Pain &lt;b&gt;&amp;&lt;/b&gt; fog"
+
+
+def test_each_run_of_faqs_is_one_group_in_reading_order():
+    kinds = ["heading", "faq", "faq", "paragraph", "faq", "cta"]
+    blocks = [Block(kind=kind, heading=str(number)) for number, kind in enumerate(kinds)]
+    groups = grouped_faqs(blocks)
+    assert [(group.block.heading if group.block else None) for group in groups] == [
+        "0",
+        None,
+        "3",
+        None,
+        "5",
+    ]
+    assert [[faq.heading for faq in group.faqs] for group in groups] == [
+        [],
+        ["1", "2"],
+        [],
+        ["4"],
+        [],
+    ]
