@@ -41,3 +41,15 @@ def test_no_published_notice_says_so(notice):
     Page.objects.filter(pk=notice.pk).update(status=Page.Status.DRAFT)
     assert privacy_notice_current().version == NOTICE_UNAVAILABLE
     assert privacy_notice_current().url == ""
+
+
+def test_a_notice_without_blocks_is_versioned_by_its_title():
+    PageFactory(title="Privacy notice", slug="privacy")
+    expected = hashlib.sha256(b"Privacy notice").hexdigest()[:16]
+    assert privacy_notice_current().version == f"sha256:{expected}"
+
+
+def test_the_notice_is_read_in_one_query(notice, django_assert_num_queries):
+    privacy_notice_current()  # compiles the read for this connection
+    with django_assert_num_queries(1):
+        privacy_notice_current()
