@@ -109,15 +109,22 @@ def _years_ago(today, years):
         return today.replace(year=today.year - years, day=28)
 
 
+def _fixed(choices):
+    """Choices handed to Django as a callable. Django copies every field of a form for each form
+    it builds, and copies a list of choices item by item: for this form's twelve lists that was
+    a quarter of the empty form page's time. A callable is copied as a reference."""
+    return lambda: choices
+
+
 def _radio(choices):
-    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+    return forms.ChoiceField(choices=_fixed(choices), widget=forms.RadioSelect)
 
 
 def _ticks(label, choices, help_text):
     return forms.MultipleChoiceField(
         label=_optional(label),
         required=False,
-        choices=choices,
+        choices=_fixed(choices),
         widget=forms.CheckboxSelectMultiple,
         help_text=help_text,
     )
@@ -208,7 +215,7 @@ class ConsultationRequestForm(forms.Form):
     best_time_to_reach.label = "When is the best time to reach you? (Central Time)"
     voicemail_ok = forms.ChoiceField(
         label="If we miss you, may we leave a voicemail that mentions the clinic?",
-        choices=[(YesNoUnsure.YES, "Yes"), (YesNoUnsure.NO, "No")],
+        choices=_fixed([(YesNoUnsure.YES, "Yes"), (YesNoUnsure.NO, "No")]),
         widget=forms.RadioSelect,
     )
 
@@ -282,7 +289,7 @@ class ConsultationRequestForm(forms.Form):
     heard_from = forms.ChoiceField(
         label=_optional("How did you hear about us?"),
         required=False,
-        choices=[("", "Choose one")] + CR.HeardFrom.choices,
+        choices=_fixed([("", "Choose one")] + CR.HeardFrom.choices),
     )
     anything_else = _text(_optional("Anything else you would like us to know?"))
 
