@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from pages.models import Page
-from pages.prepared import PreparedRead
+from pages.prepared import SOME_PATH, SOME_TIME, PreparedRead
 
 from .models import ConsultationRequest
 
@@ -28,8 +28,8 @@ _privacy_notice_words = PreparedRead(
             "title", "url_path", "blocks__kind", "blocks__heading", "blocks__text", "blocks__items"
         )
     ),
-    path="/prepared-read/stand-in/",
-    now=datetime.datetime(1901, 1, 1, 0, 0, 0, 424242, tzinfo=datetime.UTC),
+    path=SOME_PATH,
+    now=SOME_TIME,
 )
 
 

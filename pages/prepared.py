@@ -26,6 +26,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import QuerySet
 
+# Stand-ins the app's reads share: of the right type, and never a real value.
+SOME_TIME = datetime.datetime(1901, 1, 1, 0, 0, 0, 424242, tzinfo=datetime.UTC)
+SOME_PATH = "/prepared-read/stand-in/"
+SOME_PK = -424242
+
 
 def _adapt(value, connection):
     """A value as the ORM hands it to the database driver, for this backend."""

@@ -1,6 +1,5 @@
 """Reads for the public pages, shaped so a page costs a fixed number of queries."""
 
-import datetime
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -8,12 +7,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from .models import Block, BlockContent, Image, Page, SiteSettings
-from .prepared import PreparedRead
-
-# Stand-ins for prepared reads (pages/prepared.py): of the right type, and never a real value.
-_SOME_TIME = datetime.datetime(1901, 1, 1, 0, 0, 0, 424242, tzinfo=datetime.UTC)
-_SOME_PATH = "/prepared-read/stand-in/"
-_SOME_PK = -424242
+from .prepared import SOME_PATH, SOME_PK, SOME_TIME, PreparedRead
 
 _NAV_FIELDS = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
 
@@ -21,7 +15,7 @@ _published_nav_rows = PreparedRead(
     lambda now: (
         Page.objects.published(at=now).order_by("menu_order", "title").values_list(*_NAV_FIELDS)
     ),
-    now=_SOME_TIME,
+    now=SOME_TIME,
 )
 _published_page_at = PreparedRead(
     lambda path, now: (
@@ -30,8 +24,8 @@ _published_page_at = PreparedRead(
         .filter(url_path=path)
         .order_by("pk")[:1]
     ),
-    path=_SOME_PATH,
-    now=_SOME_TIME,
+    path=SOME_PATH,
+    now=SOME_TIME,
 )
 _BODY_BLOCK_FIELDS = (
     "kind",
@@ -51,11 +45,11 @@ _body_rows_of_page = PreparedRead(
         .in_reading_order()
         .values_list(*_BODY_BLOCK_FIELDS, *(f"image__{name}" for name in _IMAGE_FIELDS))
     ),
-    page_id=_SOME_PK,
+    page_id=SOME_PK,
 )
 _site_settings_row = PreparedRead(
     lambda pk: SiteSettings.objects.filter(pk=pk)[:1],
-    pk=_SOME_PK,
+    pk=SOME_PK,
 )
 
 
