@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from solo.models import SingletonModel
 
+from .addresses import url as address
 from .images import validate_image_upload
 from .redirects import redirect_record_move
 
@@ -459,7 +459,7 @@ class BlockContent:
     @property
     def target_url(self):
         if self.button_target == self.Target.CONSULTATION_REQUEST:
-            return reverse("consultations:request_create")
+            return address("consultations:request_create")
         return ""
 
     @property

@@ -14,41 +14,28 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static as static_url
-from django.urls import get_script_prefix, reverse
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup, escape
 
+from pages.addresses import url
 from pages.models import Block
 from pages.structured_data import structured_data_script
 
 
-# Addresses that cannot change while a process runs are worked out once (each one cost 10-20 us
-# a page): the static files' manifest is read once per process, and a view's address depends
-# only on the URLconf and the script prefix. Tests that change those settings forget them.
+# A static file's address is worked out once (each one cost 10-20 us a page): the manifest is
+# read once per process. Tests that change the static files' settings forget them.
 @functools.cache
 def static(path):
     return static_url(path)
 
 
-@functools.cache
-def _address(script_prefix, viewname):
-    return reverse(viewname)
-
-
-def url(viewname, *args, **kwargs):
-    if args or kwargs:
-        return reverse(viewname, args=args or None, kwargs=kwargs or None)
-    return _address(get_script_prefix(), viewname)
-
-
 @receiver(setting_changed)
-def _forget_addresses(*, setting, **kwargs):
-    if setting in {"STATIC_URL", "STORAGES", "ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
+def _forget_static_addresses(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STORAGES"}:
         static.cache_clear()
-        _address.cache_clear()
 
 
 def date(value, format_string=None):

@@ -1,0 +1,30 @@
+"""A view's address, worked out once per process: `reverse()` cost 10-30 us a call, and a public
+page asks for the same few addresses on every visit.
+
+An address without arguments depends only on the URLconf and the script prefix the site runs
+under, so it is kept per prefix; tests that change the URLconf forget them.
+"""
+
+import functools
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
+
+
+@functools.cache
+def _address(script_prefix, viewname):
+    return reverse(viewname)
+
+
+def url(viewname, *args, **kwargs):
+    """`reverse(viewname, args=args, kwargs=kwargs)`, remembered when there are neither."""
+    if args or kwargs:
+        return reverse(viewname, args=args or None, kwargs=kwargs or None)
+    return _address(get_script_prefix(), viewname)
+
+
+@receiver(setting_changed)
+def _forget_addresses(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
+        _address.cache_clear()
