@@ -11,7 +11,7 @@ from django.urls import set_script_prefix
 
 from pages import selectors
 from pages.models import Block
-from pages.templating import date, grouped_faqs, iso, linebreaksbr, url
+from pages.templating import date, grouped_faqs, iso, linebreaksbr, long_date, url
 from pages.views import render_unsaved_preview
 
 from .conftest import FIBROMYALGIA_URL
@@ -42,6 +42,14 @@ def test_dates_show_in_the_clinics_time_zone_as_django_templates_do():
     late_evening_in_texas = datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC)
     assert date(late_evening_in_texas, "j F Y, g:i a") == "1 March 2026, 9:30 p.m."
     assert date(datetime.date(2026, 3, 2), "j F Y") == "2 March 2026"
+
+
+def test_long_dates_read_as_the_general_date_filter_writes_them_in_the_clinics_time_zone():
+    late_evening_in_texas = datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC)
+    assert long_date(late_evening_in_texas) == "1 March 2026"
+    assert long_date(late_evening_in_texas) == date(late_evening_in_texas, "j F Y")
+    assert long_date(datetime.date(2026, 12, 31)) == "31 December 2026"
+    assert long_date(None) == ""
 
 
 def test_iso_gives_a_time_element_the_same_moment_in_the_clinics_time_zone():
