@@ -205,3 +205,13 @@ def test_public_pages_link_no_third_party_host(clinic_content, client):
             if s and s.startswith(("http:", "https:", "//")) and "testserver" not in s
         ]
         assert external == [], url
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL's planner scans and sorts tables this small"
+)
+def test_a_pages_blocks_come_from_the_index_already_in_reading_order(clinic_content):
+    page = Page.objects.get(url_path=FIBROMYALGIA_URL)
+    plan = Block.objects.filter(page=page).in_reading_order().explain()
+    assert "block_reading_order" in plan
+    assert "TEMP B-TREE" not in plan
