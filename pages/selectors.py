@@ -17,10 +17,30 @@ _published_nav_rows = PreparedRead(
     ),
     now=SOME_TIME,
 )
+# What a published page shows of itself, its reviewer and its hero image; the rest (schedule,
+# menu order, status, the image's file...) is for editing, and left unread.
+_PAGE_FIELDS = (
+    "title",
+    "seo_title",
+    "menu_title",
+    "meta_description",
+    "parent_id",
+    "url_path",
+    "last_reviewed_on",
+    "next_review_due",
+    "first_published_at",
+    "updated_at",
+    "medical_reviewer__name",
+    "medical_reviewer__credentials",
+    "hero_image__alt_text",
+    "hero_image__decorative",
+    "hero_image__renditions",
+)
 _published_page_at = PreparedRead(
     lambda path, now: (
         Page.objects.published(at=now)
         .select_related("medical_reviewer", "hero_image")
+        .only(*_PAGE_FIELDS)
         .filter(url_path=path)
         .order_by("pk")[:1]
     ),

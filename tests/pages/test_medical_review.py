@@ -33,9 +33,12 @@ def test_next_review_defaults_to_the_configured_interval(fibromyalgia, settings)
     assert fibromyalgia.next_review_due == datetime.date(2026, 8, 28)
 
 
-def test_page_shows_who_reviewed_it_and_when_the_next_review_is_due(fibromyalgia, client):
+def test_page_shows_who_reviewed_it_and_when_the_next_review_is_due(
+    fibromyalgia, client, django_assert_max_num_queries
+):
     review(fibromyalgia, reviewed=datetime.date(2026, 3, 1), due=datetime.date(2027, 3, 1))
-    html = BeautifulSoup(client.get(FIBROMYALGIA_URL).content, "html.parser")
+    with django_assert_max_num_queries(4):  # the reviewer is read with the page
+        html = BeautifulSoup(client.get(FIBROMYALGIA_URL).content, "html.parser")
     line = html.select_one(".medical-review").get_text(" ", strip=True)
     assert line == (
         "Medically reviewed by Dr. Ana Ruiz, MD, anesthesiologist, 1 March 2026 . "
