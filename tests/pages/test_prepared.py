@@ -13,6 +13,7 @@ from pages.models import Block, Page
 from pages.prepared import PreparedRead
 
 from .factories import BlockFactory, MedicalReviewerFactory, PageFactory
+from .images import stored_image
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,17 @@ def test_values_list_reads_come_back_converted_as_the_orm_gives_them(pages_over_
     assert all(isinstance(updated_at, datetime.datetime) for _pk, updated_at in got)
 
 
+def test_values_list_reads_go_through_djangos_cursor_so_they_are_counted(
+    pages_over_time, django_assert_num_queries
+):
+    read = PreparedRead(
+        lambda now: Page.objects.published(at=now).values_list("url_path"), now=SOME_TIME
+    )
+    read.fetch(now=NOW)  # compiled on first use
+    with django_assert_num_queries(1):
+        assert ("/always/",) in read.fetch(now=NOW)
+
+
 def test_a_stand_in_that_never_reaches_the_sql_is_refused():
     read = PreparedRead(lambda path: Page.objects.all(), path="/stand-in/")
     with pytest.raises(ImproperlyConfigured, match="path never reached the SQL"):
@@ -103,3 +115,47 @@ def test_body_rows_show_what_their_blocks_show():
         for shown in ("item_list", "target_url", "starts_section", "takes_anchor"):
             assert getattr(row, shown) == getattr(block, shown)
         assert row.image is None
+
+
+def test_the_published_page_is_built_with_what_its_template_shows(pages_over_time):
+    page = pages_over_time[0]
+    page.hero_image = stored_image(title="Hero", alt_text="A patient resting")
+    page.seo_title, page.meta_description = "Fibromyalgia care", "How infusions may help."
+    page.last_reviewed_on, page.next_review_due = (
+        datetime.date(2026, 3, 1),
+        datetime.date(2027, 3, 1),
+    )
+    page.save()
+    stored = Page.objects.select_related("medical_reviewer", "hero_image").get(pk=page.pk)
+
+    read = selectors.published_page_for_path(page.url_path)
+
+    for name in ("pk", "parent_id", "url_path", "title", "document_title", "label"):
+        assert getattr(read, name) == getattr(stored, name)
+    for name in ("meta_description", "last_reviewed_on", "next_review_due", "updated_at"):
+        assert getattr(read, name) == getattr(stored, name)
+    assert read.first_published_at == stored.first_published_at
+    assert str(read.medical_reviewer) == str(stored.medical_reviewer)
+    assert read.medical_review_recorded
+    assert read.hero_image.alt == "A patient resting"
+    assert read.hero_image.renditions == stored.hero_image.renditions
+    # What only editing needs is left unread.
+    assert {"status", "publish_at", "slug"} <= read.get_deferred_fields()
+
+
+def test_a_page_without_reviewer_or_hero_image_is_read_without_them(pages_over_time):
+    read = selectors.published_page_for_path("/window/")
+    assert read.medical_reviewer is None and read.hero_image is None
+    assert not read.medical_review_recorded
+    assert selectors.published_page_for_path("/draft/") is None
+
+
+def test_the_site_settings_are_read_whole():
+    stored = selectors.site_settings()  # created with their defaults on first use
+    stored.phone, stored.hours = "(512) 555-0100", "Monday: 8 am – 5 pm\nTuesday: closed"
+    stored.save()
+    read = selectors.site_settings()
+    assert read.get_deferred_fields() == set()
+    for field in type(stored)._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(stored, field.attname)
+    assert read.hours_lines == ["Monday: 8 am – 5 pm", "Tuesday: closed"]
