@@ -6,7 +6,7 @@ from typing import ClassVar
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from .models import Block, BlockContent, Image, Page, SiteSettings
+from .models import Block, BlockContent, Image, MedicalReviewer, Page, SiteSettings
 from .prepared import SOME_PATH, SOME_PK, SOME_TIME, PreparedRead
 
 _NAV_FIELDS = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
@@ -17,32 +17,46 @@ _published_nav_rows = PreparedRead(
     ),
     now=SOME_TIME,
 )
+
+
+def _in_model_order(model, names):
+    # Model.from_db() takes a subset of the fields only in the model's own order.
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
+
+
 # What a published page shows of itself, its reviewer and its hero image; the rest (schedule,
-# menu order, status, the image's file...) is for editing, and left unread.
-_PAGE_FIELDS = (
-    "title",
-    "seo_title",
-    "menu_title",
-    "meta_description",
-    "parent_id",
-    "url_path",
-    "last_reviewed_on",
-    "next_review_due",
-    "first_published_at",
-    "updated_at",
-    "medical_reviewer__name",
-    "medical_reviewer__credentials",
-    "hero_image__alt_text",
-    "hero_image__decorative",
-    "hero_image__renditions",
+# menu order, status, the image's file...) is for editing, and stays deferred.
+_PAGE_FIELDS = _in_model_order(
+    Page,
+    {
+        "id",
+        "title",
+        "seo_title",
+        "menu_title",
+        "meta_description",
+        "parent_id",
+        "url_path",
+        "medical_reviewer_id",
+        "last_reviewed_on",
+        "next_review_due",
+        "hero_image_id",
+        "first_published_at",
+        "updated_at",
+    },
 )
+_REVIEWER_FIELDS = _in_model_order(MedicalReviewer, {"id", "name", "credentials"})
+# What a page shows of an image; its other fields stay deferred (reading one costs a query).
+_IMAGE_FIELDS = _in_model_order(Image, {"id", "alt_text", "decorative", "renditions"})
 _published_page_at = PreparedRead(
     lambda path, now: (
         Page.objects.published(at=now)
-        .select_related("medical_reviewer", "hero_image")
-        .only(*_PAGE_FIELDS)
         .filter(url_path=path)
-        .order_by("pk")[:1]
+        .order_by("pk")
+        .values_list(
+            *_PAGE_FIELDS,
+            *(f"medical_reviewer__{name}" for name in _REVIEWER_FIELDS),
+            *(f"hero_image__{name}" for name in _IMAGE_FIELDS),
+        )[:1]
     ),
     path=SOME_PATH,
     now=SOME_TIME,
@@ -57,8 +71,6 @@ _BODY_BLOCK_FIELDS = (
     "button_label",
     "button_target",
 )
-# What a page shows of a block's image; its other fields stay deferred (reading one costs a query).
-_IMAGE_FIELDS = ("id", "alt_text", "decorative", "renditions")
 _body_rows_of_page = PreparedRead(
     lambda page_id: (
         Block.objects.filter(page_id=page_id)
@@ -67,8 +79,9 @@ _body_rows_of_page = PreparedRead(
     ),
     page_id=SOME_PK,
 )
+_SETTINGS_FIELDS = tuple(field.attname for field in SiteSettings._meta.concrete_fields)
 _site_settings_row = PreparedRead(
-    lambda pk: SiteSettings.objects.filter(pk=pk)[:1],
+    lambda pk: SiteSettings.objects.filter(pk=pk).values_list(*_SETTINGS_FIELDS)[:1],
     pk=SOME_PK,
 )
 
@@ -149,10 +162,32 @@ class SiteTree:
         return row.children if row else []
 
 
+def _model_from_row(model, field_names, values):
+    """A model instance from a read's columns, as a queryset builds it; None for a missing
+    related row. Fields left out stay deferred."""
+    if values[0] is None:
+        return None
+    return model.from_db(model.objects.db, field_names, values)
+
+
 def published_page_for_path(url_path):
-    """The published page at this address, or None, with what its template shows beside it."""
+    """The published page at this address, or None, with its reviewer and hero image.
+
+    Read as plain columns and built into models here: the page, its reviewer and its image
+    are what a select_related() query would build, without its upkeep on every visit.
+    """
     rows = _published_page_at.fetch(path=url_path, now=timezone.now())
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    row = rows[0]
+    reviewer_starts = len(_PAGE_FIELDS)
+    image_starts = reviewer_starts + len(_REVIEWER_FIELDS)
+    page = _model_from_row(Page, _PAGE_FIELDS, row[:reviewer_starts])
+    page.medical_reviewer = _model_from_row(
+        MedicalReviewer, _REVIEWER_FIELDS, row[reviewer_starts:image_starts]
+    )
+    page.hero_image = _model_from_row(Image, _IMAGE_FIELDS, row[image_starts:])
+    return page
 
 
 def page_for_preview(pk):
@@ -213,13 +248,9 @@ def page_body(page):
     has sixty blocks or more, and building models for them cost more than rendering them.
     """
     image_starts = len(_BODY_BLOCK_FIELDS)
-    db = Image.objects.db
     return [
         BodyBlock(
-            *row[:image_starts],
-            image=None
-            if row[image_starts] is None
-            else Image.from_db(db, _IMAGE_FIELDS, row[image_starts:]),
+            *row[:image_starts], image=_model_from_row(Image, _IMAGE_FIELDS, row[image_starts:])
         )
         for row in _body_rows_of_page.fetch(page_id=page.pk)
     ]
@@ -228,7 +259,9 @@ def page_body(page):
 def site_settings():
     """The clinic's settings, created with their defaults the first time they are asked for."""
     rows = _site_settings_row.fetch(pk=SiteSettings.singleton_instance_id)
-    return rows[0] if rows else SiteSettings.get_solo()
+    if not rows:
+        return SiteSettings.get_solo()
+    return _model_from_row(SiteSettings, _SETTINGS_FIELDS, rows[0])
 
 
 def site_settings_for(request):
