@@ -156,11 +156,3 @@ def test_cache_is_off_when_page_cache_seconds_is_zero(settings, fibromyalgia, cl
     client.get(FIBROMYALGIA_URL)
     Block.objects.filter(page=fibromyalgia, kind=Block.Kind.PARAGRAPH).update(text="Uncached")
     assert "Uncached" in client.get(FIBROMYALGIA_URL).text
-
-
-def test_redis_replies_are_read_by_the_c_parser():
-    # redis-py uses hiredis whenever it is installed; a cached page is one Redis round trip,
-    # and the pure-Python parser made it about 15 % slower.
-    from redis.utils import HIREDIS_AVAILABLE
-
-    assert HIREDIS_AVAILABLE
