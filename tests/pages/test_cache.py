@@ -156,3 +156,11 @@ def test_cache_is_off_when_page_cache_seconds_is_zero(settings, fibromyalgia, cl
     client.get(FIBROMYALGIA_URL)
     Block.objects.filter(page=fibromyalgia, kind=Block.Kind.PARAGRAPH).update(text="Uncached")
     assert "Uncached" in client.get(FIBROMYALGIA_URL).text
+
+
+def test_the_remembered_route_of_an_address_follows_the_urlconf():
+    from pages.cache import _routed_to_published_pages
+
+    # The site's page catch-all takes /bench/ok/; the benchmark's URLconf routes it elsewhere.
+    assert _routed_to_published_pages("clinic_site.urls", "/bench/ok/")
+    assert not _routed_to_published_pages("clinic_site.urls_bench", "/bench/ok/")
