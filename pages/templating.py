@@ -19,6 +19,7 @@ from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
+from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
 from pages.addresses import url
@@ -160,11 +161,46 @@ def open_graph_image(request, image):
     )
 
 
+def escape_output(value):
+    """What `{{ value }}` prints: markupsafe's `escape()`, character for character, as a plain
+    string. `escape()` wraps every result in a Markup object, which the template only joins
+    into the page: at two hundred values a page, that wrapping cost a tenth of its render."""
+    if value.__class__ is not str:
+        if hasattr(value, "__html__"):
+            return value.__html__()
+        value = str(value)
+    # The replacements of markupsafe's own pure-Python escape, in its order.
+    return (
+        value.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+class _PlainOutputCodeGenerator(CodeGenerator):
+    """Compiles templates whose printed values are escaped by `escape_output`.
+
+    A compiled template calls the name `escape` only for what it prints (filters, macros and
+    `{% set %}` blocks make their Markup elsewhere), so binding that name at the end of the
+    module, before any template code runs, changes nothing else.
+    """
+
+    def visit_Template(self, node, frame=None):
+        super().visit_Template(node, frame)
+        self.writeline("from pages.templating import escape_output as escape")
+
+
+class SiteEnvironment(Environment):
+    code_generator_class = _PlainOutputCodeGenerator
+
+
 def environment(**options):
     options.pop("autoescape", None)
     options.pop("undefined", None)
     # Like Django templates, a missing value prints nothing rather than failing the page.
-    env = Environment(autoescape=True, undefined=ChainableUndefined, **options)
+    env = SiteEnvironment(autoescape=True, undefined=ChainableUndefined, **options)
     env.globals.update(
         static=static,
         url=url,

@@ -3,11 +3,13 @@
 import datetime
 from pathlib import Path
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template import engines
 from django.urls import set_script_prefix
+from markupsafe import Markup
 
 from pages import selectors
 from pages.models import Block
@@ -30,6 +32,31 @@ def test_no_public_template_is_shadowed_by_a_django_template():
     django_dir = Path(settings.BASE_DIR) / "templates"
     shadowed = [name for name in PUBLIC_TEMPLATES if (django_dir / name).exists()]
     assert shadowed == []
+
+
+class _Widget:
+    def __str__(self):
+        return "<widget & 'co'>"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        """<script>alert("1 & 2") + 'three'</script>""",
+        Markup("<em>already safe</em> &amp;"),
+        42,
+        None,
+        _Widget(),
+        "",
+    ],
+)
+def test_printed_values_are_escaped_exactly_as_markupsafe_escapes_them(value):
+    site = engines["jinja2"].env
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
+    template = "<p title='{{ value }}'>{{ value }}</p>{{ missing.deeper }}{% set kept %}{{ value }}{% endset %}{{ kept }}"
+    assert site.from_string(template).render(value=value) == (
+        plain.from_string(template).render(value=value)
+    )
 
 
 def test_linebreaksbr_escapes_the_text_and_breaks_every_kind_of_line_end():
