@@ -1,7 +1,8 @@
 """`make audit`: Lighthouse (npm, locked) on the home page, the fibromyalgia page and the form.
 
 The site runs as in production (bench/server.py); Lighthouse drives Debian's Chromium
-(CHROME_PATH) with its mobile profile and needs no network beyond loopback. Prints the four
+(CHROME_PATH; the package is installed when missing, as the benchmark installs wrk) with its
+mobile profile and needs no network beyond loopback. Prints the four
 category scores per page; full reports go to artifacts/audit/<page>.report.json and .html.
 Exits non-zero when Lighthouse cannot run; the scores themselves are for people to read.
 """
@@ -14,7 +15,8 @@ import sys
 from . import server
 
 PORT = int(os.environ.get("AUDIT_PORT", "8303"))
-CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+CHROME = os.environ.get("CHROME_PATH", DEBIAN_CHROMIUM)
 CHROME_FLAGS = " ".join(
     [
         "--headless=new",
@@ -81,6 +83,8 @@ def lighthouse(url, name):
 def main():
     if not LIGHTHOUSE.exists():
         sys.exit(f"{LIGHTHOUSE} is missing: run `make install` (npm ci)")
+    if CHROME == DEBIAN_CHROMIUM:
+        server.ensure_debian_package("chromium", command=CHROME)
     env = server.environment()
     server.log(f"Preparing the audited site ({server.describe(env)})")
     server.prepare(env)

@@ -22,7 +22,6 @@ import gzip
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -84,19 +83,6 @@ ROWS = {
         public=False,
     ),
 }
-
-
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    server.log("wrk is missing: installing the Debian package")
-    apt = ["apt-get", "install", "-y", "-qq", "wrk"]
-    if os.geteuid() != 0:
-        apt.insert(0, "sudo")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if subprocess.run(apt, env=env).returncode != 0:  # noqa: S603
-        subprocess.run([*apt[:-4], "update", "-qq"], env=env, check=True)  # noqa: S603
-        subprocess.run(apt, env=env, check=True)  # noqa: S603
 
 
 def _milliseconds(text):
@@ -191,7 +177,7 @@ def run_module(env, module, *args, **extra_env):
 
 
 def measure():
-    ensure_wrk()
+    server.ensure_debian_package("wrk")
     env = server.environment()
     server.log(f"Preparing the benchmark site ({server.describe(env)})")
     server.prepare(env)

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -78,6 +79,20 @@ def _secrets():
     path.write_text(json.dumps(keys))
     path.chmod(0o600)
     return keys
+
+
+def ensure_debian_package(package, *, command=None):
+    """Installs a tool the measurement needs from Debian's packages when it is missing."""
+    if shutil.which(command or package):
+        return
+    log(f"{command or package} is missing: installing the Debian package {package}")
+    apt = ["apt-get", "install", "-y", "-qq", package]
+    if os.geteuid() != 0:
+        apt.insert(0, "sudo")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if subprocess.run(apt, env=env).returncode != 0:  # noqa: S603
+        subprocess.run([*apt[:-4], "update", "-qq"], env=env, check=True)  # noqa: S603
+        subprocess.run(apt, env=env, check=True)  # noqa: S603
 
 
 def environment():
