@@ -2,8 +2,8 @@
 
 The site runs as in production (bench/server.py); Lighthouse drives Debian's Chromium
 (CHROME_PATH; the package is installed when missing, as the benchmark installs wrk) with its
-mobile profile and needs no network beyond loopback. Prints the four
-category scores per page; full reports go to artifacts/audit/<page>.report.json and .html.
+mobile profile and needs no network beyond loopback. Prints the four category scores per
+page; full reports go to artifacts/audit/<page>.report.json and .html.
 Exits non-zero when Lighthouse cannot run; the scores themselves are for people to read.
 """
 
