@@ -215,3 +215,25 @@ def test_a_pages_blocks_come_from_the_index_already_in_reading_order(clinic_cont
     plan = Block.objects.filter(page=page).in_reading_order().explain()
     assert "block_reading_order" in plan
     assert "TEMP B-TREE" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_a_pages_reads_are_prepared_once_per_connection_on_postgresql(clinic_content, client):
+    def prepared_statements():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [statement for (statement,) in cursor.fetchall()]
+
+    with CaptureQueriesContext(connection) as first_visit:
+        client.get(FIBROMYALGIA_URL)
+    # Read now: the next request empties the connection's query log.
+    page_reads = [query["sql"] for query in first_visit.captured_queries]
+    assert len(page_reads) == 4
+    # psycopg prepares a statement once its connection has run it five times.
+    for _ in range(5):
+        assert client.get(FIBROMYALGIA_URL).status_code == 200
+    prepared = prepared_statements()
+    for sql in page_reads:
+        # Run with the values in place of PostgreSQL's $1, $2...: compared up to them.
+        before_values = sql.split(" WHERE ")[0].split(" ORDER BY ")[0]
+        assert any(statement.startswith(before_values) for statement in prepared), sql
