@@ -23,6 +23,7 @@ missing from the SQL, or folded into something else, is refused when it is compi
 
 import copy
 import datetime
+import functools
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
@@ -93,6 +94,9 @@ class _Compiled:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        return self.converted_rows(rows, connection)
+
+    def converted_rows(self, rows, connection):
         if not self.converter_items:
             return [tuple(row) for row in rows]
         return [tuple(self._converted(list(row), connection)) for row in rows]
@@ -143,8 +147,8 @@ class PreparedRead:
             )
         return compiled
 
-    def fetch(self, **values):
-        """The rows for these values, as `list(queryset)` would give them."""
+    def _bound(self, values):
+        """The connection, the compiled read and its parameters for these values."""
         if set(values) != set(self._stand_ins):
             raise TypeError(f"Prepared read takes {sorted(self._stand_ins)}, not {sorted(values)}")
         if self._template is None:
@@ -156,6 +160,11 @@ class PreparedRead:
             slot.value if isinstance(slot, _Constant) else _adapt(values[slot], connection)
             for slot in compiled.slots
         )
+        return alias, connection, compiled, params
+
+    def fetch(self, **values):
+        """The rows for these values, as `list(queryset)` would give them."""
+        alias, connection, compiled, params = self._bound(values)
         if compiled.plain_rows:
             return compiled.rows(connection, params)
         template = compiled.queryset
@@ -164,3 +173,44 @@ class PreparedRead:
         queryset._fields = template._fields
         queryset._prefetch_related_lookups = template._prefetch_related_lookups
         return list(queryset)
+
+
+def fetch_together(*reads):
+    """The rows of several reads, each given as `(read, values)`, as their `fetch()` would give
+    them, in the same order.
+
+    On PostgreSQL, reads of plain values_list() columns on one database are sent together in
+    psycopg's pipeline mode and their rows come back in one round trip: each round trip cost a
+    page 150-250 us of waiting on the database, more than most reads' own work. Elsewhere (and
+    for other reads) they are fetched one after another. Either way they go through Django's
+    cursor, so they are logged and counted, and a database error is Django's as usual.
+    """
+    bound = [read._bound(values) for read, values in reads]
+    connection = bound[0][1] if bound else None
+    if not (
+        len(bound) > 1
+        and connection.vendor == "postgresql"
+        and all(b[1] is connection and b[2].plain_rows for b in bound)
+        and _pipeline_supported()
+    ):
+        return [read.fetch(**values) for read, values in reads]
+    cursors = [connection.cursor() for _ in bound]  # connects, or checks the connection first
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (_alias, _connection, compiled, params) in zip(cursors, bound, strict=True):
+                cursor.execute(compiled.sql, params)
+            results = [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return [
+        compiled.converted_rows(rows, connection)
+        for rows, (_alias, _connection, compiled, _params) in zip(results, bound, strict=True)
+    ]
+
+
+@functools.cache
+def _pipeline_supported():
+    import psycopg
+
+    return psycopg.Pipeline.is_supported()

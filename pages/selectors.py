@@ -7,7 +7,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from .models import Block, BlockContent, Image, MedicalReviewer, Page, SiteSettings
-from .prepared import SOME_PATH, SOME_PK, SOME_TIME, PreparedRead
+from .prepared import SOME_PATH, SOME_PK, SOME_TIME, PreparedRead, fetch_together
 
 _NAV_FIELDS = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
 
@@ -79,6 +79,15 @@ _body_rows_of_page = PreparedRead(
     ),
     page_id=SOME_PK,
 )
+# The same, found by the page's address: read alongside the page itself (`read_published_page`).
+_body_rows_at_path = PreparedRead(
+    lambda path: (
+        Block.objects.filter(page__url_path=path)
+        .in_reading_order()
+        .values_list(*_BODY_BLOCK_FIELDS, *(f"image__{name}" for name in _IMAGE_FIELDS))
+    ),
+    path=SOME_PATH,
+)
 _SETTINGS_FIELDS = tuple(field.attname for field in SiteSettings._meta.concrete_fields)
 _site_settings_row = PreparedRead(
     lambda pk: SiteSettings.objects.filter(pk=pk).values_list(*_SETTINGS_FIELDS)[:1],
@@ -116,6 +125,10 @@ class SiteTree:
 
     @classmethod
     def load(cls):
+        return cls.from_rows(_published_nav_rows.fetch(now=timezone.now()))
+
+    @classmethod
+    def from_rows(cls, nav_rows):
         rows = [
             NavPage(
                 pk=pk,
@@ -126,9 +139,7 @@ class SiteTree:
                 summary=summary,
                 show_in_menu=show_in_menu,
             )
-            for pk, parent_id, menu_title, title, url_path, summary, show_in_menu in (
-                _published_nav_rows.fetch(now=timezone.now())
-            )
+            for pk, parent_id, menu_title, title, url_path, summary, show_in_menu in nav_rows
         ]
         return cls(rows)
 
@@ -171,12 +182,35 @@ def _model_from_row(model, field_names, values):
 
 
 def published_page_for_path(url_path):
-    """The published page at this address, or None, with its reviewer and hero image.
+    """The published page at this address, or None, with its reviewer and hero image."""
+    return _page_from_rows(_published_page_at.fetch(path=url_path, now=timezone.now()))
 
-    Read as plain columns and built into models here: the page, its reviewer and its image
-    are what a select_related() query would build, without its upkeep on every visit.
+
+def read_published_page(request, url_path):
+    """The published page at this address and its body blocks, or (None, []).
+
+    The site's menus and settings, which every page shows, are read with them and kept for
+    the request (`SiteTree.for_request`, `site_settings_for`). The four reads go to the
+    database together: on PostgreSQL in one round trip (`fetch_together`).
     """
-    rows = _published_page_at.fetch(path=url_path, now=timezone.now())
+    now = timezone.now()
+    page_rows, nav_rows, settings_rows, body_rows = fetch_together(
+        (_published_page_at, {"path": url_path, "now": now}),
+        (_published_nav_rows, {"now": now}),
+        (_site_settings_row, {"pk": SiteSettings.singleton_instance_id}),
+        (_body_rows_at_path, {"path": url_path}),
+    )
+    page = _page_from_rows(page_rows)
+    if page is None:
+        return None, []
+    request._site_tree = SiteTree.from_rows(nav_rows)
+    request._site_settings = _site_settings_from_rows(settings_rows)
+    return page, _body_from_rows(body_rows)
+
+
+def _page_from_rows(rows):
+    """Read as plain columns and built into models here: the page, its reviewer and its image
+    are what a select_related() query would build, without its upkeep on every visit."""
     if not rows:
         return None
     row = rows[0]
@@ -247,18 +281,25 @@ def page_body(page):
     Plain rows rather than Block instances (those are for editing: `page_blocks`). A long page
     has sixty blocks or more, and building models for them cost more than rendering them.
     """
+    return _body_from_rows(_body_rows_of_page.fetch(page_id=page.pk))
+
+
+def _body_from_rows(rows):
     image_starts = len(_BODY_BLOCK_FIELDS)
     return [
         BodyBlock(
             *row[:image_starts], image=_model_from_row(Image, _IMAGE_FIELDS, row[image_starts:])
         )
-        for row in _body_rows_of_page.fetch(page_id=page.pk)
+        for row in rows
     ]
 
 
 def site_settings():
     """The clinic's settings, created with their defaults the first time they are asked for."""
-    rows = _site_settings_row.fetch(pk=SiteSettings.singleton_instance_id)
+    return _site_settings_from_rows(_site_settings_row.fetch(pk=SiteSettings.singleton_instance_id))
+
+
+def _site_settings_from_rows(rows):
     if not rows:
         return SiteSettings.get_solo()
     return _model_from_row(SiteSettings, _SETTINGS_FIELDS, rows[0])

@@ -32,10 +32,10 @@ def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
 @require_safe
 @cache_published_page
 def page_detail(request, url_path=""):
-    page = selectors.published_page_for_path(f"/{url_path}")
+    page, blocks = selectors.read_published_page(request, f"/{url_path}")
     if page is None:
         raise Http404("No published page at this address")
-    return _render_page(request, page)
+    return _render_page(request, page, blocks=blocks)
 
 
 @never_cache

@@ -44,7 +44,7 @@ def test_form_sent_while_the_database_is_down_is_shown_again_with_every_answer(
 
 
 def test_other_pages_answer_503_without_touching_the_database(db, client, monkeypatch):
-    monkeypatch.setattr(page_selectors, "published_page_for_path", database_gone)
+    monkeypatch.setattr(page_selectors, "read_published_page", database_gone)
     response = client.get("/conditions/fibromyalgia/")
     assert response.status_code == 503
     assert "briefly unavailable" in response.content.decode()

@@ -5,12 +5,13 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DataError, connection, transaction
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from pages import selectors
 from pages.models import Block, Page
-from pages.prepared import PreparedRead
+from pages.prepared import PreparedRead, fetch_together
 
 from .factories import BlockFactory, MedicalReviewerFactory, PageFactory
 from .images import stored_image
@@ -159,3 +160,77 @@ def test_the_site_settings_are_read_whole():
     for field in type(stored)._meta.concrete_fields:
         assert getattr(read, field.attname) == getattr(stored, field.attname)
     assert read.hours_lines == ["Monday: 8 am – 5 pm", "Tuesday: closed"]
+
+
+def paths_published(now):
+    return Page.objects.published(at=now).order_by("url_path").values_list("url_path")
+
+
+def pks_of(path):
+    return Page.objects.filter(url_path=path).values_list("pk")
+
+
+def test_reads_fetched_together_give_what_each_read_gives(pages_over_time):
+    published, page_at = (
+        PreparedRead(paths_published, now=SOME_TIME),
+        PreparedRead(pks_of, path="/stand-in/"),
+    )
+    got = fetch_together((published, {"now": NOW}), (page_at, {"path": "/window/"}))
+    assert got == [list(paths_published(NOW)), list(pks_of("/window/"))]
+    assert got[0] == [("/always/",), ("/window/",)]
+
+
+def test_reads_fetched_together_are_each_counted(pages_over_time, django_assert_num_queries):
+    published, page_at = (
+        PreparedRead(paths_published, now=SOME_TIME),
+        PreparedRead(pks_of, path="/stand-in/"),
+    )
+    with django_assert_num_queries(2):
+        fetch_together((published, {"now": NOW}), (page_at, {"path": "/always/"}))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_on_postgresql_reads_fetched_together_share_one_round_trip(pages_over_time):
+    published, page_at = (
+        PreparedRead(paths_published, now=SOME_TIME),
+        PreparedRead(pks_of, path="/stand-in/"),
+    )
+    connection.ensure_connection()
+    with mock.patch.object(
+        connection.connection, "pipeline", wraps=connection.connection.pipeline
+    ) as pipeline:
+        fetch_together((published, {"now": NOW}), (page_at, {"path": "/always/"}))
+    assert pipeline.call_count == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite divides by zero quietly")
+def test_a_database_error_in_reads_fetched_together_is_djangos(pages_over_time):
+    one_over = PreparedRead(
+        lambda n: Page.objects.extra(where=["1 / %s > 0"], params=[n]).values_list("pk"),
+        n=-424242,
+    )
+    published = PreparedRead(paths_published, now=SOME_TIME)
+    with pytest.raises(DataError), transaction.atomic():
+        fetch_together((published, {"now": NOW}), (one_over, {"n": 0}))
+
+
+def test_a_published_page_is_read_with_the_menus_settings_and_blocks_it_shows(
+    pages_over_time, rf, django_assert_num_queries
+):
+    page = pages_over_time[0]
+    BlockFactory(page=page, kind=Block.Kind.HEADING, heading="Causes", heading_level=2)
+    request = rf.get(page.url_path)
+    read, blocks = selectors.read_published_page(request, page.url_path)
+    assert read.pk == page.pk
+    assert [block.heading for block in blocks] == [
+        block.heading for block in selectors.page_body(page)
+    ]
+    with django_assert_num_queries(0):
+        tree = selectors.SiteTree.for_request(request)
+        settings = selectors.site_settings_for(request)
+    assert sorted(row.url_path for row in tree.by_pk.values()) == ["/always/", "/window/"]
+    assert settings.pk == selectors.site_settings().pk
+
+
+def test_no_page_is_read_at_the_address_of_a_draft(pages_over_time, rf):
+    assert selectors.read_published_page(rf.get("/draft/"), "/draft/") == (None, [])
