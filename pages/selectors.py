@@ -71,23 +71,19 @@ _BODY_BLOCK_FIELDS = (
     "button_label",
     "button_target",
 )
-_body_rows_of_page = PreparedRead(
-    lambda page_id: (
-        Block.objects.filter(page_id=page_id)
+
+
+def _body_rows(**page):
+    return (
+        Block.objects.filter(**page)
         .in_reading_order()
         .values_list(*_BODY_BLOCK_FIELDS, *(f"image__{name}" for name in _IMAGE_FIELDS))
-    ),
-    page_id=SOME_PK,
-)
+    )
+
+
+_body_rows_of_page = PreparedRead(lambda page_id: _body_rows(page_id=page_id), page_id=SOME_PK)
 # The same, found by the page's address: read alongside the page itself (`read_published_page`).
-_body_rows_at_path = PreparedRead(
-    lambda path: (
-        Block.objects.filter(page__url_path=path)
-        .in_reading_order()
-        .values_list(*_BODY_BLOCK_FIELDS, *(f"image__{name}" for name in _IMAGE_FIELDS))
-    ),
-    path=SOME_PATH,
-)
+_body_rows_at_path = PreparedRead(lambda path: _body_rows(page__url_path=path), path=SOME_PATH)
 _SETTINGS_FIELDS = tuple(field.attname for field in SiteSettings._meta.concrete_fields)
 _site_settings_row = PreparedRead(
     lambda pk: SiteSettings.objects.filter(pk=pk).values_list(*_SETTINGS_FIELDS)[:1],
