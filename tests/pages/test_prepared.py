@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DataError, connection, transaction
+from django.db import DataError, connection, connections, transaction
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -234,3 +234,56 @@ def test_a_published_page_is_read_with_the_menus_settings_and_blocks_it_shows(
 
 def test_no_page_is_read_at_the_address_of_a_draft(pages_over_time, rf):
     assert selectors.read_published_page(rf.get("/draft/"), "/draft/") == (None, [])
+
+
+@pytest.fixture
+def kept_connection_checked_per_request(monkeypatch):
+    """The production setup: a connection kept between requests, checked at each one's start."""
+    kept = connections["default"]
+    kept.ensure_connection()
+    monkeypatch.setattr(kept, "health_check_enabled", True)
+
+    def next_request():
+        kept.health_check_done = False  # as Django does when a request starts
+
+    return next_request
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL: kept connections, pipeline mode"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_live_kept_connection_is_not_sent_a_check_before_a_pages_reads(
+    kept_connection_checked_per_request, rf
+):
+    page = PageFactory(slug="always")
+    kept_connection_checked_per_request()
+    with mock.patch.object(
+        type(connections["default"]),
+        "is_usable",
+        side_effect=AssertionError("a round trip of its own"),
+    ):
+        read, _blocks = selectors.read_published_page(rf.get(page.url_path), page.url_path)
+    assert read.pk == page.pk
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_died_between_requests_is_replaced_and_the_page_read(
+    kept_connection_checked_per_request, rf
+):
+    import psycopg
+
+    page = PageFactory(slug="always")
+    dead_backend = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [dead_backend])
+    kept_connection_checked_per_request()
+
+    read, _blocks = selectors.read_published_page(rf.get(page.url_path), page.url_path)
+
+    assert read.pk == page.pk
+    assert connection.connection.info.backend_pid != dead_backend
