@@ -177,11 +177,6 @@ def _model_from_row(model, field_names, values):
     return model.from_db(model.objects.db, field_names, values)
 
 
-def published_page_for_path(url_path):
-    """The published page at this address, or None, with its reviewer and hero image."""
-    return _page_from_rows(_published_page_at.fetch(path=url_path, now=timezone.now()))
-
-
 def read_published_page(request, url_path):
     """The published page at this address and its body blocks, or (None, []).
 
@@ -205,8 +200,9 @@ def read_published_page(request, url_path):
 
 
 def _page_from_rows(rows):
-    """Read as plain columns and built into models here: the page, its reviewer and its image
-    are what a select_related() query would build, without its upkeep on every visit."""
+    """The page of a page read, or None, with its reviewer and hero image: read as plain
+    columns and built into models here, as a select_related() query would build them,
+    without its upkeep on every visit."""
     if not rows:
         return None
     row = rows[0]
