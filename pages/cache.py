@@ -14,10 +14,16 @@ so an edit shows at once on every page. The number and the page are read in one 
 Every page shows other pages' titles in its menus, breadcrumbs and listings, so clearing all
 pages on any edit is the only simple rule that is right.
 
+That round trip to the shared cache cost a cached page more than everything else it does, so
+each process keeps its own copy of a page the shared cache has just confirmed and serves it for
+PAGE_CACHE_LOCAL_SECONDS (1 s) before asking again. An edit therefore reaches anonymous visitors
+of other processes within that second; the process that saved it drops its copies at once, and
+signed-in editors never see cached pages at all.
+
 published() is decided by the clock at query time: when a page's publish-from or unpublish-at
 time comes, nothing is saved and no signal fires. So a cached copy is kept for
 PAGE_CACHE_SECONDS at most, and never past the next scheduled publish or unpublish time of any
-page.
+page; a process's own copy never outlives the shared one.
 
 Never cached: requests with a session cookie (every signed-in person has one), requests with a
 query string, anything but a plain 200, and responses that set a cookie, used the CSRF token or
@@ -29,10 +35,11 @@ import hashlib
 import logging
 import math
 import time
+from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, get_urlconf, resolve
@@ -43,6 +50,19 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pages:generation"
 
 
+class CachedPage(NamedTuple):
+    """A rendered page as the shared cache keeps it."""
+
+    generation: int
+    response: object
+    expires_at: float  # time.time() after which it must not be served
+
+
+def _recent_copies():
+    """This process's own copies of pages just confirmed by the shared cache."""
+    return caches["page_copies"]
+
+
 def _start_generation():
     # A fresh, never-used number, so a lost counter can never bring back old entries.
     cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
@@ -51,6 +71,7 @@ def _start_generation():
 
 def pages_cache_invalidate():
     """Retire every cached page: the next visitor to each gets it freshly rendered."""
+    _recent_copies().clear()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -85,7 +106,7 @@ def _seconds_until_next_schedule_change():
 
 def _cache_key(request):
     address = f"{request.scheme}://{request.get_host()}{request.path}"
-    return f"pages:page:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pages:copy:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -141,6 +162,9 @@ class PageCacheMiddleware:
         if not _may_use_cache(request):
             return self.get_response(request)
         key = _cache_key(request)
+        recent = _recent_copies().get(key)
+        if recent is not None:
+            return recent
         try:
             found = cache.get_many([GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY) or _start_generation()
@@ -148,13 +172,22 @@ class PageCacheMiddleware:
             # A cache outage slows the site down; it must not take it down.
             logger.exception("Page cache: unavailable, rendering the page instead")
             return self.get_response(request)
-        stored_generation, cached = found.get(key, (None, None))
-        if cached is not None and stored_generation == generation:
-            return cached
+        cached = found.get(key)
+        if cached is not None and cached.generation == generation:
+            self._keep_recent_copy(key, cached)
+            return cached.response
         response = self.get_response(request)
         if _may_store(request, response):
             self._store(key, generation, response)
         return response
+
+    @staticmethod
+    def _keep_recent_copy(key, cached):
+        seconds = min(settings.PAGE_CACHE_LOCAL_SECONDS, cached.expires_at - time.time())
+        if seconds > 0:
+            # Kept pickled, as the shared cache does: every visitor gets a response of their
+            # own, which the header middleware outside may change.
+            _recent_copies().set(key, cached.response, seconds)
 
     @staticmethod
     def _store(key, generation, response):
@@ -164,6 +197,7 @@ class PageCacheMiddleware:
             timeout = min(timeout, math.floor(until_change))
         if timeout >= 1:
             try:
-                cache.set(key, (generation, response), timeout)
+                cached = CachedPage(generation, response, expires_at=time.time() + timeout)
+                cache.set(key, cached, timeout)
             except Exception:
                 logger.exception("Page cache: could not store the page")

@@ -4,9 +4,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
+from pages.cache import GENERATION_KEY
 from pages.models import Block, Page, SiteSettings
 
 from .factories import PageFactory
@@ -18,8 +19,24 @@ FIBROMYALGIA_URL = "/conditions/fibromyalgia/"
 def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 300
     cache.clear()
+    caches["page_copies"].clear()
     yield
     cache.clear()
+    caches["page_copies"].clear()
+
+
+@pytest.fixture
+def shared_cache_reads(monkeypatch):
+    """How many times a request asked the shared cache for a page."""
+    reads = []
+    get_many = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append(keys)
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    return reads
 
 
 @pytest.fixture
@@ -40,6 +57,7 @@ def test_second_anonymous_visit_is_served_without_a_database_query(
 
 def test_edited_block_shows_at_once(page_cache, fibromyalgia, client):
     client.get(FIBROMYALGIA_URL)
+    client.get(FIBROMYALGIA_URL)  # this process now holds a copy too
     block = fibromyalgia.blocks.filter(kind=Block.Kind.PARAGRAPH).first()
     block.text = "A sentence the editor has just written."
     block.save()
@@ -77,14 +95,52 @@ def test_unpublished_and_deleted_pages_disappear_at_once(page_cache, clinic_cont
     assert client.get("/news/").status_code == 404
 
 
-def test_cached_copy_never_outlives_a_scheduled_unpublish(page_cache, clinic_content, client):
+def test_a_process_reuses_a_page_the_shared_cache_confirmed_without_asking_again(
+    page_cache, fibromyalgia, client, shared_cache_reads
+):
+    rendered = client.get(FIBROMYALGIA_URL)
+    confirmed = client.get(FIBROMYALGIA_URL)
+    reused = client.get(FIBROMYALGIA_URL)
+    assert len(shared_cache_reads) == 2
+    assert reused.content == confirmed.content == rendered.content
+    assert reused is not confirmed  # each visitor gets a response of their own
+
+
+def test_an_edit_saved_by_another_process_reaches_this_one_within_the_local_seconds(
+    page_cache, fibromyalgia, client, settings
+):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0.3
+    client.get(FIBROMYALGIA_URL)
+    client.get(FIBROMYALGIA_URL)  # confirmed by the shared cache: this process keeps a copy
+    # What another process's save does here: the text changes and the generation moves on.
+    Block.objects.filter(page=fibromyalgia, kind=Block.Kind.PARAGRAPH).update(text="Edited")
+    cache.incr(GENERATION_KEY)
+    assert "Edited" not in client.get(FIBROMYALGIA_URL).text
+    time.sleep(0.4)
+    assert "Edited" in client.get(FIBROMYALGIA_URL).text
+
+
+def test_every_visit_asks_the_shared_cache_when_local_seconds_are_zero(
+    page_cache, fibromyalgia, client, settings, shared_cache_reads
+):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+    for _visit in range(3):
+        client.get(FIBROMYALGIA_URL)
+    assert len(shared_cache_reads) == 3
+
+
+def test_cached_copy_never_outlives_a_scheduled_unpublish(
+    page_cache, clinic_content, client, settings
+):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 300  # a process's own copy must not outlive it either
     page = PageFactory(
         parent=Page.objects.get(url_path="/"),
         slug="offer",
         expire_at=timezone.now() + timedelta(seconds=2),
     )
     assert client.get("/offer/").status_code == 200
-    assert client.get("/offer/").status_code == 200  # from the cache
+    assert client.get("/offer/").status_code == 200  # from the shared cache
+    assert client.get("/offer/").status_code == 200  # from this process's copy
     time.sleep((page.expire_at - timezone.now()).total_seconds() + 0.5)
     assert client.get("/offer/").status_code == 404
 
