@@ -164,15 +164,18 @@ class PreparedRead:
 
     def fetch(self, **values):
         """The rows for these values, as `list(queryset)` would give them."""
-        alias, connection, compiled, params = self._bound(values)
-        if compiled.plain_rows:
-            return compiled.rows(connection, params)
-        template = compiled.queryset
-        queryset = QuerySet(model=template.model, query=_BoundQuery(compiled, params), using=alias)
-        queryset._iterable_class = template._iterable_class
-        queryset._fields = template._fields
-        queryset._prefetch_related_lookups = template._prefetch_related_lookups
-        return list(queryset)
+        return _fetch_bound(*self._bound(values))
+
+
+def _fetch_bound(alias, connection, compiled, params):
+    if compiled.plain_rows:
+        return compiled.rows(connection, params)
+    template = compiled.queryset
+    queryset = QuerySet(model=template.model, query=_BoundQuery(compiled, params), using=alias)
+    queryset._iterable_class = template._iterable_class
+    queryset._fields = template._fields
+    queryset._prefetch_related_lookups = template._prefetch_related_lookups
+    return list(queryset)
 
 
 def fetch_together(*reads):
@@ -193,7 +196,7 @@ def fetch_together(*reads):
         and all(b[1] is connection and b[2].plain_rows for b in bound)
         and _pipeline_supported()
     ):
-        return [read.fetch(**values) for read, values in reads]
+        return [_fetch_bound(*read) for read in bound]
     if (
         connection.connection is not None  # a kept one; a new one needs no check
         and connection.health_check_enabled
