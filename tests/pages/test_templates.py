@@ -9,9 +9,9 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template import engines
 from django.urls import set_script_prefix
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from pages import selectors
+from pages import selectors, templating
 from pages.models import Block
 from pages.templating import date, grouped_faqs, iso, linebreaksbr, long_date, url
 from pages.views import render_unsaved_preview
@@ -56,6 +56,42 @@ def test_printed_values_are_escaped_exactly_as_markupsafe_escapes_them(value):
     template = "<p title='{{ value }}'>{{ value }}</p>{{ missing.deeper }}{% set kept %}{{ value }}{% endset %}{{ kept }}"
     assert site.from_string(template).render(value=value) == (
         plain.from_string(template).render(value=value)
+    )
+
+
+UNTRUSTED_TEXT = """<script>alert("1 & 2") + 'three'</script> café — ünïcode"""
+
+
+@pytest.mark.parametrize("escaped_text", [templating._escaped_text, templating._replaced_text])
+def test_markupsafes_compiled_escaping_and_the_fallback_both_escape_as_markupsafe_does(
+    escaped_text,
+):
+    assert escaped_text(UNTRUSTED_TEXT) == str(escape(UNTRUSTED_TEXT))
+
+
+class _Owner:
+    attr = "an attribute"
+    falsy = 0
+
+    def __getitem__(self, key):
+        return f"item {key}"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ owner.attr }} {{ owner.falsy }} {{ owner.other }}",
+        "{{ mapping.key }} {{ mapping.items is defined }} {{ mapping.absent }}",
+        "{{ owner.attr.upper() }} {{ mapping.absent.deeper }} {{ nothing.at.all }}",
+        "{% for item in mapping.values() %}{{ item.attr }}{% endfor %}",
+    ],
+)
+def test_dotted_names_find_attributes_then_items_then_nothing_as_jinja2_does(template):
+    site = engines["jinja2"].env
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
+    values = {"owner": _Owner(), "mapping": {"key": "a value", "other": _Owner()}}
+    assert site.from_string(template).render(**values) == (
+        plain.from_string(template).render(**values)
     )
 
 
