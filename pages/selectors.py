@@ -280,7 +280,11 @@ def _body_from_rows(rows):
     image_starts = len(_BODY_BLOCK_FIELDS)
     return [
         BodyBlock(
-            *row[:image_starts], image=_model_from_row(Image, _IMAGE_FIELDS, row[image_starts:])
+            *row[:image_starts],
+            # Most blocks have no image: no model to build, nor a call to find that out.
+            image=None
+            if row[image_starts] is None
+            else _model_from_row(Image, _IMAGE_FIELDS, row[image_starts:]),
         )
         for row in rows
     ]

@@ -101,11 +101,11 @@ def grouped_faqs(blocks):
         if block.kind == FAQ:
             if faqs is None:
                 faqs = []
-                groups.append(BlockGroup(block=None, faqs=faqs))
+                groups.append(BlockGroup(None, faqs))
             faqs.append(block)
         else:
             faqs = None
-            groups.append(BlockGroup(block=block, faqs=[]))
+            groups.append(BlockGroup(block, []))
     return groups
 
 
