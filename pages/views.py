@@ -26,7 +26,9 @@ def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
         "preview": preview,
         "canonical_url": request.build_absolute_uri(page.url_path),
     }
-    return render(request, "pages/page_detail.html", context)
+    # The public templates are Jinja2's: asking Django's engine first only to miss cost an
+    # uncached page 1-2 % of its time.
+    return render(request, "pages/page_detail.html", context, using="jinja2")
 
 
 @require_safe
@@ -75,7 +77,7 @@ def search(request):
         query = " ".join(form.cleaned_data["q"].split())
         results = search_pages(query) if query else None
     context = {"form": form, "query": query, "results": results, "max_length": MAX_QUERY_LENGTH}
-    return render(request, "pages/search.html", context)
+    return render(request, "pages/search.html", context, using="jinja2")
 
 
 @require_safe
