@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from pages.templating import PUBLIC_TEMPLATES
+
 from . import booking as services
 from .booking_forms import BookingSlotForm, ConsultationTypeChoiceForm
 from .models import BookingSettings, ConsultationRequest, ConsultationType
@@ -31,6 +33,7 @@ def booking_link_required(view):
                 "consultations/booking_link_invalid.html",
                 {"expired": exc.expired, "max_age_days": services.link_max_age_days()},
                 status=410 if exc.expired else 404,
+                using=PUBLIC_TEMPLATES,
             )
         return view(request, token, invitation)
 
@@ -63,7 +66,7 @@ def booking_pick_view(request, token, invitation):
         "can_change": active is None or services.change_allowed(booking=active),
     }
     if context["request_closed"] or not context["can_change"]:
-        return render(request, "consultations/booking_pick.html", context)
+        return render(request, "consultations/booking_pick.html", context, using=PUBLIC_TEMPLATES)
 
     consultation_type, chooser = _consultation_type(request, active)
     context.update(consultation_type=consultation_type, type_form=chooser)
@@ -100,7 +103,9 @@ def booking_pick_view(request, token, invitation):
         slots = services.available_slots(consultation_type=consultation_type)
         context["days"] = services.slots_by_day(slots)
     context["form"] = form
-    return render(request, "consultations/booking_pick.html", context, status=status)
+    return render(
+        request, "consultations/booking_pick.html", context, status=status, using=PUBLIC_TEMPLATES
+    )
 
 
 @booking_link_required
@@ -116,7 +121,13 @@ def booking_cancel_view(request, token, invitation):
             services.booking_cancel(booking=active)
         except services.BookingError as exc:
             context["error"] = exc.message
-            return render(request, "consultations/booking_cancel.html", context, status=409)
+            return render(
+                request,
+                "consultations/booking_cancel.html",
+                context,
+                status=409,
+                using=PUBLIC_TEMPLATES,
+            )
         messages.success(request, "Your consultation has been cancelled.")
         return redirect("consultations:booking_pick", token=token)
-    return render(request, "consultations/booking_cancel.html", context)
+    return render(request, "consultations/booking_cancel.html", context, using=PUBLIC_TEMPLATES)

@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods
 
 from pages.models import SiteSettings
+from pages.templating import PUBLIC_TEMPLATES
 
 from .booking import booking_pick_path
 from .forms import ConsultationRequestForm, submission_token_issue
@@ -68,6 +69,7 @@ def consultation_request_create_view(request):
             "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
         },
         status=status,
+        using=PUBLIC_TEMPLATES,
     )
 
 
@@ -78,10 +80,14 @@ def consultation_request_unavailable_view(request):
     transaction). Show the form again with every answer, its token kept so that sending it again
     creates the request once. Renders without the database (ops.middleware calls it)."""
     if request.method != "POST":
-        return render(request, "503.html", status=503)
+        return render(request, "503.html", status=503, using=PUBLIC_TEMPLATES)
     form = ConsultationRequestForm(request.POST, privacy_notice_url=PRIVACY_NOTICE_PATH)
     return render(
-        request, "consultations/consultationrequest_unavailable.html", {"form": form}, status=503
+        request,
+        "consultations/consultationrequest_unavailable.html",
+        {"form": form},
+        status=503,
+        using=PUBLIC_TEMPLATES,
     )
 
 
@@ -102,4 +108,5 @@ def consultation_request_done_view(request):
             "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
             "booking_url": booking_pick_path(reference=reference),
         },
+        using=PUBLIC_TEMPLATES,
     )

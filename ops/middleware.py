@@ -4,6 +4,8 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from pages.templating import PUBLIC_TEMPLATES
+
 logger = logging.getLogger(__name__)
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -29,7 +31,9 @@ class DatabaseUnavailableMiddleware:
         logger.error("Database unavailable: answered 503", exc_info=exception)
         match = request.resolver_match
         fallback = getattr(match.func, "database_unavailable", None) if match else None
-        response = fallback(request) if fallback else render(request, "503.html")
+        response = (
+            fallback(request) if fallback else render(request, "503.html", using=PUBLIC_TEMPLATES)
+        )
         response.status_code = 503
         response["Retry-After"] = "30"
         add_never_cache_headers(response)

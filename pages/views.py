@@ -12,6 +12,7 @@ from .cache import cache_published_page
 from .forms import SearchForm
 from .search import MAX_QUERY_LENGTH, search_pages
 from .sitemaps import PageSitemap
+from .templating import PUBLIC_TEMPLATES
 
 
 def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
@@ -26,9 +27,7 @@ def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
         "preview": preview,
         "canonical_url": request.build_absolute_uri(page.url_path),
     }
-    # The public templates are Jinja2's: asking Django's engine first only to miss cost an
-    # uncached page 1-2 % of its time.
-    return render(request, "pages/page_detail.html", context, using="jinja2")
+    return render(request, "pages/page_detail.html", context, using=PUBLIC_TEMPLATES)
 
 
 @require_safe
@@ -77,7 +76,7 @@ def search(request):
         query = " ".join(form.cleaned_data["q"].split())
         results = search_pages(query) if query else None
     context = {"form": form, "query": query, "results": results, "max_length": MAX_QUERY_LENGTH}
-    return render(request, "pages/search.html", context, using="jinja2")
+    return render(request, "pages/search.html", context, using=PUBLIC_TEMPLATES)
 
 
 @require_safe
