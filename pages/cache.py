@@ -106,7 +106,9 @@ def _seconds_until_next_schedule_change():
 
 def _cache_key(request):
     address = f"{request.scheme}://{request.get_host()}{request.path}"
-    return f"pages:copy:{hashlib.sha256(address.encode()).hexdigest()}"
+    # "v2": stored as a CachedPage. A page an earlier release stored, in another shape, is
+    # never read, so a deploy or a rollback cannot fail on the other's entries.
+    return f"pages:page:v2:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 @functools.lru_cache(maxsize=1024)
