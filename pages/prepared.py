@@ -219,9 +219,14 @@ def fetch_together(*reads):
 def _pipelined(connection, bound):
     cursors = [connection.cursor() for _ in bound]  # connects, or checks the connection first
     try:
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            for cursor, (_alias, _connection, compiled, params) in zip(cursors, bound, strict=True):
-                cursor.execute(compiled.sql, params)
+        with connection.wrap_database_errors:
+            with connection.connection.pipeline():
+                for cursor, (_alias, _connection, compiled, params) in zip(
+                    cursors, bound, strict=True
+                ):
+                    cursor.execute(compiled.sql, params)
+            # Leaving the pipeline sends its one Sync and takes in every result. Fetching
+            # inside it made psycopg ask the server to flush first: a second round trip.
             results = [cursor.fetchall() for cursor in cursors]
     finally:
         for cursor in cursors:

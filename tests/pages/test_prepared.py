@@ -208,6 +208,30 @@ def test_on_postgresql_reads_fetched_together_share_one_round_trip(pages_over_ti
     assert pipeline.call_count == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_on_postgresql_rows_are_fetched_once_the_pipeline_has_synced(pages_over_time):
+    # Fetching a result inside the pipeline makes psycopg ask the server to flush what it has
+    # so far: a second round trip before the Sync that ends the pipeline.
+    import psycopg
+
+    published, page_at = (
+        PreparedRead(paths_published, now=SOME_TIME),
+        PreparedRead(pks_of, path="/stand-in/"),
+    )
+    connection.ensure_connection()
+    fetched_inside_the_pipeline = []
+    fetchall = psycopg.Cursor.fetchall
+
+    def recorded_fetchall(cursor):
+        fetched_inside_the_pipeline.append(cursor.connection._pipeline is not None)
+        return fetchall(cursor)
+
+    with mock.patch.object(psycopg.Cursor, "fetchall", recorded_fetchall):
+        rows = fetch_together((published, {"now": NOW}), (page_at, {"path": "/always/"}))
+    assert fetched_inside_the_pipeline == [False, False]
+    assert rows == [published.fetch(now=NOW), page_at.fetch(path="/always/")]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite divides by zero quietly")
 def test_a_database_error_in_reads_fetched_together_is_djangos(pages_over_time):
     one_over = PreparedRead(
