@@ -175,31 +175,30 @@ def pks_of(path):
     return Page.objects.filter(url_path=path).values_list("pk")
 
 
-def test_reads_fetched_together_give_what_each_read_gives(pages_over_time):
-    published, page_at = (
-        PreparedRead(paths_published, now=SOME_TIME),
-        PreparedRead(pks_of, path="/stand-in/"),
-    )
+@pytest.fixture
+def two_reads():
+    """The published addresses, and the pk at an address: two reads to fetch together."""
+    return PreparedRead(paths_published, now=SOME_TIME), PreparedRead(pks_of, path="/stand-in/")
+
+
+def test_reads_fetched_together_give_what_each_read_gives(pages_over_time, two_reads):
+    published, page_at = two_reads
     got = fetch_together((published, {"now": NOW}), (page_at, {"path": "/window/"}))
     assert got == [list(paths_published(NOW)), list(pks_of("/window/"))]
     assert got[0] == [("/always/",), ("/window/",)]
 
 
-def test_reads_fetched_together_are_each_counted(pages_over_time, django_assert_num_queries):
-    published, page_at = (
-        PreparedRead(paths_published, now=SOME_TIME),
-        PreparedRead(pks_of, path="/stand-in/"),
-    )
+def test_reads_fetched_together_are_each_counted(
+    pages_over_time, django_assert_num_queries, two_reads
+):
+    published, page_at = two_reads
     with django_assert_num_queries(2):
         fetch_together((published, {"now": NOW}), (page_at, {"path": "/always/"}))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
-def test_on_postgresql_reads_fetched_together_share_one_round_trip(pages_over_time):
-    published, page_at = (
-        PreparedRead(paths_published, now=SOME_TIME),
-        PreparedRead(pks_of, path="/stand-in/"),
-    )
+def test_on_postgresql_reads_fetched_together_share_one_round_trip(pages_over_time, two_reads):
+    published, page_at = two_reads
     connection.ensure_connection()
     with mock.patch.object(
         connection.connection, "pipeline", wraps=connection.connection.pipeline
@@ -209,15 +208,12 @@ def test_on_postgresql_reads_fetched_together_share_one_round_trip(pages_over_ti
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
-def test_on_postgresql_rows_are_fetched_once_the_pipeline_has_synced(pages_over_time):
+def test_on_postgresql_rows_are_fetched_once_the_pipeline_has_synced(pages_over_time, two_reads):
     # Fetching a result inside the pipeline makes psycopg ask the server to flush what it has
     # so far: a second round trip before the Sync that ends the pipeline.
     import psycopg
 
-    published, page_at = (
-        PreparedRead(paths_published, now=SOME_TIME),
-        PreparedRead(pks_of, path="/stand-in/"),
-    )
+    published, page_at = two_reads
     connection.ensure_connection()
     fetched_inside_the_pipeline = []
     fetchall = psycopg.Cursor.fetchall
