@@ -165,15 +165,6 @@ def open_graph_image(request, image):
     )
 
 
-try:
-    # markupsafe's C escaping of a plain string, the work `escape()` does before wrapping the
-    # result: half the cost of the replacements below. Private to markupsafe, hence the
-    # fallback; test_templates.py checks both give what `escape()` gives.
-    from markupsafe._speedups import _escape_inner as _escaped_text
-except ImportError:  # pragma: no cover - markupsafe without its compiled speedups
-    _escaped_text = None
-
-
 def _replaced_text(value):
     # The replacements of markupsafe's own pure-Python escape, in its order.
     return (
@@ -185,7 +176,13 @@ def _replaced_text(value):
     )
 
 
-_escaped_text = _escaped_text or _replaced_text
+try:
+    # markupsafe's C escaping of a plain string, the work `escape()` does before wrapping the
+    # result: half the cost of the replacements above. Private to markupsafe, hence the
+    # fallback; test_templates.py checks both give what `escape()` gives.
+    from markupsafe._speedups import _escape_inner as _escaped_text
+except ImportError:  # pragma: no cover - markupsafe without its compiled speedups
+    _escaped_text = _replaced_text
 
 
 def escape_output(value):
