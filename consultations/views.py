@@ -12,7 +12,7 @@ from pages.templating import PUBLIC_TEMPLATES
 
 from .booking import booking_pick_path
 from .forms import ConsultationRequestForm, submission_token_issue
-from .selectors import PRIVACY_NOTICE_PATH, consultation_request_exists, privacy_notice_current
+from .selectors import PRIVACY_NOTICE_PATH, consultation_request_exists, privacy_notice_for_page
 from .services import client_rate_limit_hit, consultation_request_create
 
 # The reference travels to the confirmation page in the session, never in the URL.
@@ -33,7 +33,7 @@ def _rate_limited_message():
 @never_cache
 @require_http_methods(["GET", "POST"])
 def consultation_request_create_view(request):
-    notice = privacy_notice_current()
+    notice = privacy_notice_for_page(request)
     status = 200
     if request.method == "POST":
         form = ConsultationRequestForm(request.POST, privacy_notice_url=notice.url)

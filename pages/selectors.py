@@ -177,25 +177,38 @@ def _model_from_row(model, field_names, values):
     return model.from_db(model.objects.db, field_names, values)
 
 
-def read_published_page(request, url_path):
-    """The published page at this address and its body blocks, or (None, []).
+def fetch_with_menus_and_settings(request, *reads, now):
+    """The rows of `reads`, each given as `(read, values)`, as `fetch_together` gives them,
+    read with the site's menus and settings, which every public page shows.
 
-    The site's menus and settings, which every page shows, are read with them and kept for
-    the request (`SiteTree.for_request`, `site_settings_for`). The four reads go to the
-    database together: on PostgreSQL in one round trip (`fetch_together`).
+    Those are kept for the request (`SiteTree.for_request`, `site_settings_for`), so a page
+    costs no query of its own for them, and on PostgreSQL every read shares one round trip.
+    The menus list the pages published at `now`: give the moment the other reads use, so that
+    a page and its menus agree.
     """
-    now = timezone.now()
-    page_rows, nav_rows, settings_rows, body_rows = fetch_together(
-        (_published_page_at, {"path": url_path, "now": now}),
+    nav_rows, settings_rows, *rows = fetch_together(
         (_published_nav_rows, {"now": now}),
         (_site_settings_row, {"pk": SiteSettings.singleton_instance_id}),
+        *reads,
+    )
+    request._site_tree = SiteTree.from_rows(nav_rows)
+    request._site_settings = _site_settings_from_rows(settings_rows)
+    return rows
+
+
+def read_published_page(request, url_path):
+    """The published page at this address and its body blocks, or (None, []), read with the
+    site's menus and settings (`fetch_with_menus_and_settings`)."""
+    now = timezone.now()
+    page_rows, body_rows = fetch_with_menus_and_settings(
+        request,
+        (_published_page_at, {"path": url_path, "now": now}),
         (_body_rows_at_path, {"path": url_path}),
+        now=now,
     )
     page = _page_from_rows(page_rows)
     if page is None:
         return None, []
-    request._site_tree = SiteTree.from_rows(nav_rows)
-    request._site_settings = _site_settings_from_rows(settings_rows)
     return page, _body_from_rows(body_rows)
 
 

@@ -1,8 +1,15 @@
 import hashlib
+from unittest import mock
 
 import pytest
+from django.db import connection
 
-from consultations.selectors import NOTICE_UNAVAILABLE, privacy_notice_current
+from consultations.selectors import (
+    NOTICE_UNAVAILABLE,
+    privacy_notice_current,
+    privacy_notice_for_page,
+)
+from pages import selectors
 from pages.models import Block, Page
 from tests.pages.factories import BlockFactory, PageFactory
 
@@ -53,3 +60,31 @@ def test_the_notice_is_read_in_one_query(notice, django_assert_num_queries):
     privacy_notice_current()  # compiles the read for this connection
     with django_assert_num_queries(1):
         privacy_notice_current()
+
+
+def test_the_form_page_reads_the_notice_with_the_menus_and_settings_it_shows(
+    notice, rf, django_assert_num_queries
+):
+    request = rf.get("/consultation/")
+    assert privacy_notice_for_page(request) == privacy_notice_current()
+    with django_assert_num_queries(0):
+        tree = selectors.SiteTree.for_request(request)
+        settings = selectors.site_settings_for(request)
+    assert [row.url_path for row in tree.by_pk.values()] == ["/privacy/"]
+    assert settings.pk == selectors.site_settings().pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_on_postgresql_the_form_page_reads_everything_it_shows_in_one_round_trip(
+    notice, client, django_assert_num_queries
+):
+    client.get("/consultation/")  # compiles the reads for this connection
+    with (
+        mock.patch.object(
+            connection.connection, "pipeline", wraps=connection.connection.pipeline
+        ) as pipeline,
+        django_assert_num_queries(3),  # the notice, the menus, the settings
+    ):
+        response = client.get("/consultation/")
+    assert response.status_code == 200
+    assert pipeline.call_count == 1
