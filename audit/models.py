@@ -39,7 +39,7 @@ class AuditEntry(models.Model):
         SCREENED = "screened", "Recorded the screening outcome"
         EXPORTED = "exported", "Exported a request to CSV"
         DENIED = "denied", "Was refused access"
-        # Consultation booking (consultations/booking.py, booking_admin.py)
+        # Consultation booking (the booking app)
         BOOKING_VIEWED = "booking_viewed", "Viewed a consultation booking"
         BOOKING_CHANGED = "booking_changed", "Booked, confirmed, moved or cancelled a time"
 

@@ -9,6 +9,8 @@ from pages.views import robots_txt, sitemap_xml
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    # Before consultations/: the patient's booking link lives under the request's address.
+    path("consultation/booking/", include("booking.urls")),
     path("consultation/", include("consultations.urls")),
     path("", include("ops.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -22,12 +22,12 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
+from phi.crypto import email_blind_index, phone_blind_index
 
 from . import services
 from .admin_forms import AssignForm, NoteForm, ScreeningForm, TransitionForm
-from .crypto import email_blind_index, phone_blind_index
+from .answers import ANSWER_GROUPS
 from .models import ConsultationNote, ConsultationRequest
-from .phi import ANSWER_GROUPS
 from .selectors import consultation_request_overdue_q, response_overdue_cutoff
 
 Status = ConsultationRequest.Status
@@ -590,4 +590,3 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
 
 # Booking's admin (availability, types, bookings) lives in its own module.
-from . import booking_admin  # noqa: E402, F401

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from phonenumber_field.formfields import PhoneNumberField
 
+from .answers import ANSWER_FIELDS, ANSWER_GROUPS
 from .models import ConsultationRequest as CR
 from .models import YesNoUnsure
-from .phi import ANSWER_FIELDS, ANSWER_GROUPS
 
 SAFETY_INTRO = (
     '<p class="form-intro">These questions help our physician prepare. Your answers do not '

@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .fields import (
+from phi.fields import (
     EncryptedDateField,
+    EncryptedField,
     EncryptedIntegerField,
     EncryptedListField,
     EncryptedTextField,
@@ -35,6 +36,13 @@ class YesNoUnsure(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
     NOT_SURE = "not_sure", "Not sure"
+
+
+class EmailKind(models.TextChoices):
+    """The mails a new request causes, as the outbox records their kind."""
+
+    STAFF_ALERT = "staff_alert", "Staff alert: new request"
+    PATIENT_ACKNOWLEDGEMENT = "patient_ack", "Patient acknowledgement"
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -389,93 +397,18 @@ class ConsultationRequest(models.Model):
     def __str__(self):
         return self.reference
 
+    @property
+    def accepts_bookings(self):
+        """Whether a consultation time may be booked for it (the booking engine asks)."""
+        return self.status != self.Status.CLOSED
+
     def get_admin_url(self):
         return reverse("admin:consultations_consultationrequest_change", args=[self.pk])
 
     #: Every field holding what the patient typed: the purge clears exactly these.
     @classmethod
     def encrypted_field_names(cls):
-        from .fields import EncryptedField
-
         return [f.name for f in cls._meta.concrete_fields if isinstance(f, EncryptedField)]
-
-
-class OutboundEmail(models.Model):
-    """An e-mail waiting to be sent (the outbox). Subjects and bodies never contain PHI.
-
-    `manage.py send_queued_email` works the queue: it claims a row with a conditional UPDATE
-    (so two workers never send one mail twice), sends, and on failure retries with
-    exponential back-off until MAX attempts.
-    """
-
-    class Kind(models.TextChoices):
-        STAFF_ALERT = "staff_alert", "Staff alert: new request"
-        PATIENT_ACKNOWLEDGEMENT = "patient_ack", "Patient acknowledgement"
-        # Booking (consultations/booking.py)
-        BOOKING_STAFF_ALERT = "booking_alert", "Staff alert: a patient picked a time"
-        BOOKING_CONFIRMED = "booking_confirmed", "Patient: consultation time confirmed"
-        BOOKING_CANCELLED = "booking_cancelled", "Patient: consultation cancelled"
-        BOOKING_REMINDER = "booking_reminder", "Patient: reminder the day before"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Gave up after repeated failures"
-
-    consultation_request = models.ForeignKey(
-        ConsultationRequest,
-        verbose_name="consultation request",
-        related_name="emails",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        help_text="The request this e-mail is about.",
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="Why it is sent.")
-    # A patient's address is PHI, so the recipient list is encrypted like the request itself.
-    recipients = EncryptedListField("recipients", help_text="Who receives it.")
-    subject = models.CharField(max_length=200, help_text="Contains no PHI.")
-    body = models.TextField(help_text="Contains no PHI: a reference, a link, general information.")
-    calendar_file = models.TextField(
-        "calendar file",
-        blank=True,
-        help_text="An .ics file sent with the mail: time, clinic address or call details, nothing clinical.",
-    )
-    status = models.CharField(
-        max_length=8,
-        choices=Status.choices,
-        default=Status.PENDING,
-        db_index=True,
-        help_text="Whether it has been sent.",
-    )
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many sends were tried.")
-    next_attempt_at = models.DateTimeField(
-        "next try", default=timezone.now, db_index=True, help_text="Not sent before this time."
-    )
-    claimed_until = models.DateTimeField(
-        null=True, blank=True, help_text="A worker is sending it until this time."
-    )
-    claim_token = models.UUIDField(null=True, blank=True, help_text="Which worker claimed it.")
-    last_error = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="The kind of error the last try met (no details, which could hold addresses).",
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["next_attempt_at", "pk"]
-        verbose_name = "queued e-mail"
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False),
-                name="outbound_email_sent_has_time",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.get_status_display()})"
 
 
 class ConsultationNoteQuerySet(models.QuerySet):
@@ -540,8 +473,3 @@ class ConsultationNote(models.Model):
 
     def delete(self, *args, **kwargs):
         raise NotesAreAppendOnly("Notes cannot be deleted.")
-
-
-# --- Booking ----------------------------------------------------------------------------------
-# Availability, consultation types and bookings live in their own module (see its docstring).
-from .booking_models import *  # noqa: E402, F403

@@ -23,10 +23,13 @@ from django.views.decorators.debug import sensitive_variables
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
+from booking.services import booking_link_for_request, booking_pick_path
+from outbox.models import OutboundEmail
+from outbox.services import outbound_email_queue, regarding_key
 from pages.models import SiteSettings
+from phi.crypto import email_blind_index, phone_blind_index
 
-from .crypto import email_blind_index, phone_blind_index
-from .models import ConsultationNote, ConsultationRequest, OutboundEmail, YesNoUnsure
+from .models import ConsultationNote, ConsultationRequest, EmailKind, YesNoUnsure
 
 logger = logging.getLogger(__name__)
 
@@ -122,22 +125,11 @@ def consultation_request_create(
             continue
         break
     logger.info("Consultation request %s received", consultation_request.reference)
-    if settings.OUTBOX_SEND_IN_PROCESS:
-        transaction.on_commit(_send_queued_email_now)
     return consultation_request, True
 
 
 def _request_for_key(idempotency_key):
     return ConsultationRequest.objects.filter(idempotency_key=idempotency_key).first()
-
-
-def _send_queued_email_now():
-    from .tasks import outbound_email_send_due
-
-    try:
-        outbound_email_send_due()
-    except Exception:  # the worker command retries whatever is left; the request is saved
-        logger.exception("Sending queued e-mail in-process failed; it stays queued")
 
 
 def _email_context():
@@ -151,44 +143,35 @@ def _email_context():
 
 @sensitive_variables()
 def _queue_new_request_emails(consultation_request):
-    from .booking import booking_link_for_request
-
     context = {**_email_context(), "reference": consultation_request.reference}
     context["admin_url"] = context["site_url"] + consultation_request.get_admin_url()
     context["booking_url"] = booking_link_for_request(consultation_request=consultation_request)
     context["booking_link_days"] = settings.BOOKING_LINK_MAX_AGE_DAYS
     if settings.CONSULTATION_ALERT_RECIPIENTS:
         outbound_email_queue(
-            kind=OutboundEmail.Kind.STAFF_ALERT,
+            kind=EmailKind.STAFF_ALERT,
             recipients=list(settings.CONSULTATION_ALERT_RECIPIENTS),
             subject=f"New consultation request {consultation_request.reference}",
             body=render_to_string("consultations/email/staff_alert.txt", context),
-            consultation_request=consultation_request,
+            regarding=regarding_key(consultation_request),
         )
     else:
         logger.warning("CONSULTATION_ALERT_RECIPIENTS is empty: no staff alert was queued")
     outbound_email_queue(
-        kind=OutboundEmail.Kind.PATIENT_ACKNOWLEDGEMENT,
+        kind=EmailKind.PATIENT_ACKNOWLEDGEMENT,
         recipients=[consultation_request.email],
         subject=f"We received your consultation request ({consultation_request.reference})",
         body=render_to_string("consultations/email/patient_acknowledgement.txt", context),
-        consultation_request=consultation_request,
+        regarding=regarding_key(consultation_request),
     )
 
 
-@sensitive_variables()
-def outbound_email_queue(
-    *, kind, recipients, subject, body, consultation_request=None, calendar_file=""
-):
-    """Put one e-mail in the outbox. Callers make sure subject, body and .ics hold no PHI."""
-    return OutboundEmail.objects.create(
-        kind=kind,
-        recipients=recipients,
-        subject=subject,
-        body=body,
-        consultation_request=consultation_request,
-        calendar_file=calendar_file,
-    )
+def consultation_request_booking_path(*, reference):
+    """The booking page's path for the request with this reference (the "sent" page's link)."""
+    consultation_request = ConsultationRequest.objects.filter(reference=reference).first()
+    if consultation_request is None:
+        return None
+    return booking_pick_path(consultation_request=consultation_request)
 
 
 # --- Client rate limit ----------------------------------------------------------------------
@@ -240,14 +223,14 @@ def consultation_request_purge(*, older_than_days, dry_run=False, now=None):
     report.references = list(candidates.values_list("reference", flat=True))
     if dry_run or not report.references:
         report.emails_deleted = OutboundEmail.objects.filter(
-            consultation_request__in=candidates
+            regarding__in=[regarding_key(r) for r in candidates.only("pk")]
         ).count()
         return report
     cleared = dict.fromkeys(ConsultationRequest.encrypted_field_names())
     with transaction.atomic():
         ids = list(candidates.select_for_update().values_list("pk", flat=True))
         report.emails_deleted, _ = OutboundEmail.objects.filter(
-            consultation_request_id__in=ids
+            regarding__in=[regarding_key(ConsultationRequest(pk=pk)) for pk in ids]
         ).delete()
         # Staff notes speak about the patient too: they go with the answers.
         ConsultationNote.objects.filter(consultation_request_id__in=ids).delete()
@@ -258,82 +241,6 @@ def consultation_request_purge(*, older_than_days, dry_run=False, now=None):
             anonymised_at=timezone.now(),
         )
     return report
-
-
-# --- Key rotation -----------------------------------------------------------------------------
-
-
-@dataclass
-class RotationReport:
-    model_label: str
-    rows_rotated: int = 0
-    rows_current: int = 0
-
-
-def _encrypted_models():
-    from django.apps import apps
-
-    from .fields import EncryptedField
-
-    for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
-            continue
-        columns = [
-            field.column
-            for field in model._meta.concrete_fields
-            if isinstance(field, EncryptedField)
-        ]
-        if columns:
-            yield model, columns
-
-
-def encrypted_fields_rotate(*, batch_size=200):
-    """Re-encrypt, with the first configured key, every encrypted value under an older key.
-
-    Works on the stored tokens (never the plaintext), one batch of rows per transaction.
-    Resumable without saved state: a value the first key already opens is skipped. Each
-    UPDATE only replaces the token it read, so a row saved meanwhile (already under the first
-    key) is left alone. Yields one report per model.
-    """
-    from django.db import connection
-
-    from .crypto import is_under_primary_key, rotate_token
-
-    quote = connection.ops.quote_name
-    for model, columns in _encrypted_models():
-        report = RotationReport(model_label=model._meta.label)
-        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        select = f"SELECT {pk}, {', '.join(quote(c) for c in columns)} FROM {table} "  # noqa: S608
-        last_pk = None
-        while True:
-            with transaction.atomic(), connection.cursor() as cursor:
-                if last_pk is None:
-                    cursor.execute(f"{select} ORDER BY {pk} LIMIT %s", [batch_size])
-                else:
-                    cursor.execute(
-                        f"{select} WHERE {pk} > %s ORDER BY {pk} LIMIT %s", [last_pk, batch_size]
-                    )
-                rows = cursor.fetchall()
-                for row_pk, *tokens in rows:
-                    stale = [
-                        (column, token)
-                        for column, token in zip(columns, tokens, strict=True)
-                        if token is not None and not is_under_primary_key(token)
-                    ]
-                    for column, token in stale:
-                        cursor.execute(
-                            f"UPDATE {table} SET {quote(column)} = %s "  # noqa: S608
-                            f"WHERE {pk} = %s AND {quote(column)} = %s",
-                            [rotate_token(token), row_pk, token],
-                        )
-                    if stale:
-                        report.rows_rotated += 1
-                    else:
-                        report.rows_current += 1
-            if not rows:
-                break
-            last_pk = rows[-1][0]
-        yield report
 
 
 # --- Staff triage: workflow, assignment, notes, screening (issue 5) --------------------------

@@ -10,10 +10,13 @@ from django.views.decorators.http import require_http_methods
 from pages.models import SiteSettings
 from pages.templating import PUBLIC_TEMPLATES
 
-from .booking import booking_pick_path
 from .forms import ConsultationRequestForm, submission_token_issue
 from .selectors import PRIVACY_NOTICE_PATH, consultation_request_exists, privacy_notice_for_page
-from .services import client_rate_limit_hit, consultation_request_create
+from .services import (
+    client_rate_limit_hit,
+    consultation_request_booking_path,
+    consultation_request_create,
+)
 
 # The reference travels to the confirmation page in the session, never in the URL.
 SESSION_REFERENCE_KEY = "consultations:reference"
@@ -106,7 +109,7 @@ def consultation_request_done_view(request):
         {
             "reference": reference,
             "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
-            "booking_url": booking_pick_path(reference=reference),
+            "booking_url": consultation_request_booking_path(reference=reference),
         },
         using=PUBLIC_TEMPLATES,
     )

@@ -10,6 +10,9 @@ from pathlib import Path
 import csp.constants
 import environ
 
+# Plain names, no models: which keys of a log record are PHI (see LOG_FILTERS below).
+from consultations.answers import ANSWER_FIELDS
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
@@ -32,12 +35,16 @@ INSTALLED_APPS = [
     "adminsortable2",
     "csp",
     "django_guid",
-    "pages",
     "phonenumber_field",
-    "consultations",
-    "ops",
+    # The project's apps, lowest layer first (docs/architecture.md).
+    "phi",
+    "outbox",
     "audit",
     "staff",
+    "pages",
+    "booking",
+    "consultations",
+    "ops",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -287,8 +294,14 @@ LOG_FILTERS = {
         "()": "django_guid.log_filters.CorrelationId",
         "correlation_id_field": "request_id",
     },
-    # Removes PHI keys, and the messages of errors raised while handling a consultation request.
-    "redact_phi": {"()": "consultations.logging.RedactPHIFilter"},
+    # Removes the consultation form's answers wherever they appear, and the messages of errors
+    # raised while handling a consultation request or a booking link (phi/logging.py).
+    "redact_phi": {
+        "()": "phi.logging.RedactPHIFilter",
+        "keys": ANSWER_FIELDS,
+        "paths": ["/consultation/"],
+        "loggers": ["consultations", "booking", "outbox"],
+    },
 }
 LOGGING = {
     "version": 1,
@@ -353,7 +366,7 @@ PHONENUMBER_DEFAULT_REGION = "US"
 MEDICAL_REVIEW_INTERVAL_DAYS = env.int("MEDICAL_REVIEW_INTERVAL_DAYS", default=365)
 MEDICAL_REVIEW_DUE_SOON_DAYS = 30
 
-# --- Consultation booking (consultations/booking.py) -----------------------------------------
+# --- Consultation booking (booking app) -----------------------------------------------------
 # Notice, horizon and change rules are edited by staff in the admin (Booking settings).
 # How long a patient's signed booking link stays valid.
 BOOKING_LINK_MAX_AGE_DAYS = env.int("BOOKING_LINK_MAX_AGE_DAYS", default=45)

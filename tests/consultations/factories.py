@@ -5,7 +5,8 @@ import uuid
 import factory
 
 from consultations.forms import submission_token_issue
-from consultations.models import ConsultationRequest, OutboundEmail
+from consultations.models import ConsultationRequest, EmailKind
+from outbox.models import OutboundEmail
 
 # Distinctive values, so a test can search raw rows, logs and mails for each of them.
 VALID_ANSWERS = {
@@ -106,7 +107,7 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OutboundEmail
 
-    kind = OutboundEmail.Kind.STAFF_ALERT
+    kind = EmailKind.STAFF_ALERT
     recipients = ["intake@clinic.test"]
     subject = "New consultation request TKW-0000-0000"
     body = "Review it here"

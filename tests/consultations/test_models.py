@@ -3,8 +3,8 @@ import re
 import pytest
 from django.db import connection
 
-from consultations.crypto import DecryptionError
 from consultations.models import REFERENCE_ALPHABET, ConsultationRequest, new_reference
+from phi.crypto import DecryptionError
 
 from .factories import PHI_PROBES, ConsultationRequestFactory, create_request
 

@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from consultations.crypto import email_blind_index, phone_blind_index
-from consultations.models import ConsultationRequest, OutboundEmail
+from consultations.models import ConsultationRequest, EmailKind
 from consultations.services import consultation_request_create, screening_flags_derive
+from outbox.models import OutboundEmail
+from phi.crypto import email_blind_index, phone_blind_index
 
 from .factories import cleaned_answers
 
@@ -34,10 +35,10 @@ def test_create_saves_the_request_with_flags_blind_indexes_and_consent():
 
 def test_create_queues_a_staff_alert_and_a_patient_acknowledgement():
     request, _ = create()
-    kinds = dict(OutboundEmail.objects.values_list("kind", "consultation_request"))
+    kinds = dict(OutboundEmail.objects.values_list("kind", "regarding"))
     assert kinds == {
-        OutboundEmail.Kind.STAFF_ALERT: request.pk,
-        OutboundEmail.Kind.PATIENT_ACKNOWLEDGEMENT: request.pk,
+        EmailKind.STAFF_ALERT: f"consultations.consultationrequest:{request.pk}",
+        EmailKind.PATIENT_ACKNOWLEDGEMENT: f"consultations.consultationrequest:{request.pk}",
     }
     assert mail.outbox == []  # queued, not sent inside the request
 

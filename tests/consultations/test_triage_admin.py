@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from consultations.crypto import email_blind_index, phone_blind_index
 from consultations.models import ConsultationRequest
 from consultations.services import consultation_note_add
+from phi.crypto import email_blind_index, phone_blind_index
 
 from .factories import ConsultationRequestFactory
 

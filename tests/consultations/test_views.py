@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from consultations.forms import submission_token_read
-from consultations.models import ConsultationRequest, OutboundEmail
-from consultations.tasks import outbound_email_send_due
+from consultations.models import ConsultationRequest
+from outbox.models import OutboundEmail
+from outbox.services import outbound_email_send_due
 
 from .factories import PHI_PROBES, form_data, token
 

@@ -5,15 +5,15 @@ import datetime
 
 import pytest
 
-from consultations import booking as services
-from consultations.models import Booking
+from booking import selectors, services
+from booking.models import Booking
 
 from .checks import axe_violations, fail_on, structure_problems
 
 
 @pytest.fixture
 def booking_paths(site):
-    from tests.consultations.booking_factories import (
+    from tests.booking.factories import (
         ConsultationTypeFactory,
         StaffFactory,
         weekday_windows,
@@ -67,5 +67,5 @@ def test_patient_picks_a_time_with_the_keyboard_alone_and_javascript_off(
         page.keyboard.press("Enter")  # submits the form the radio belongs to
     assert page.get_by_text("we have your chosen time").is_visible()
     booking = Booking.objects.get()
-    assert services.slot_value_parse(chosen) == (booking.staff_id, booking.start)
+    assert selectors.slot_value_parse(chosen) == (booking.staff_id, booking.start)
     context.close()

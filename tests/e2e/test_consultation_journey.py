@@ -273,8 +273,8 @@ def test_booking_pages_pass_axe_and_fit_a_phone_when_empty_with_errors_and_booke
 ):
     import datetime
 
-    from consultations import booking
-    from tests.consultations.booking_factories import (
+    from booking.services import booking_pick_path
+    from tests.booking.factories import (
         ConsultationTypeFactory,
         StaffFactory,
         weekday_windows,
@@ -285,7 +285,7 @@ def test_booking_pages_pass_axe_and_fit_a_phone_when_empty_with_errors_and_booke
         StaffFactory(), start=datetime.time(8, 0), end=datetime.time(18, 0), days=range(7)
     )
     ConsultationTypeFactory()
-    pick_path = booking.booking_pick_path(reference=ConsultationRequestFactory().reference)
+    pick_path = booking_pick_path(consultation_request=ConsultationRequestFactory())
 
     page, check, problems = phone_audit
     _check_empty_then_sent_empty(

@@ -32,19 +32,22 @@ def _content_editor(django_user_model):
 
 def _intake_coordinator(django_user_model):
     """A member of the “Intake coordinator” role. The emptied database has lost the group, so
-    it is made again by the same functions of the migrations that made it (consultations 0004
-    and 0005), run on the models as those migrations see them: the permissions cannot drift."""
-    from django.contrib.auth.models import Group
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
+    it is made again from the permission lists of the migrations that made it (consultations
+    0004 and 0005; the booking permissions now belong to the booking app): they cannot drift."""
+    from django.contrib.auth.models import Group, Permission
 
-    migrated = MigrationLoader(connection).project_state(("consultations", "0005_booking_roles"))
-    for migration, make_roles in (
-        ("0004_staff_roles", "create_roles"),
-        ("0005_booking_roles", "grant"),
-    ):
-        module = importlib.import_module(f"consultations.migrations.{migration}")
-        getattr(module, make_roles)(migrated.apps, None)
+    role = "Intake coordinator"
+    requests = importlib.import_module("consultations.migrations.0004_staff_roles").ROLES
+    booking = importlib.import_module(
+        "consultations.migrations.0005_booking_roles"
+    ).ROLE_BOOKING_PERMISSIONS
+    group, _ = Group.objects.get_or_create(name=role)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="consultations", codename__in=requests[role]
+        )
+        | Permission.objects.filter(content_type__app_label="booking", codename__in=booking[role])
+    )
     user = django_user_model.objects.create_user(
         username="coordinator", password=COORDINATOR_PASSWORD, is_staff=True
     )

@@ -10,7 +10,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from consultations.models import ConsultationRequest, OutboundEmail
+from consultations.models import ConsultationRequest
+from outbox.models import OutboundEmail
 from pages.services import clinic_content_load
 from tests.ops.patient import open_form, send_form, set_cookies
 from tests.ops.prod_env import app_environment

@@ -10,7 +10,8 @@ import pytest
 from django.db import OperationalError
 
 from consultations import views as consultation_views
-from consultations.models import ConsultationRequest, OutboundEmail
+from consultations.models import ConsultationRequest
+from outbox.models import OutboundEmail
 from pages import selectors as page_selectors
 from tests.consultations.factories import VALID_ANSWERS, form_data
 

@@ -12,8 +12,9 @@ import uuid
 
 import pytest
 
-from consultations.models import ConsultationRequest, OutboundEmail
+from consultations.models import ConsultationRequest
 from consultations.services import consultation_request_create
+from outbox.models import OutboundEmail
 from tests.consultations.factories import cleaned_answers
 
 from .prod_env import PYTHON, example_environment

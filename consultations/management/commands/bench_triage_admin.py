@@ -25,8 +25,8 @@ from django.test.utils import setup_test_environment, teardown_test_environment
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.crypto import email_blind_index, phone_blind_index
 from consultations.models import ConsultationRequest
+from phi.crypto import email_blind_index, phone_blind_index
 
 BATCH = 2000
 

@@ -1,0 +1,359 @@
+"""Admin for booking: availability, consultation types, rules, and the bookings themselves.
+
+Bookings change only through booking/services.py: the list's actions confirm or cancel,
+the "Move" page reschedules, and "Book for a patient" books on a request's behalf. The list
+is a day/week view per staff member (filters "When" and "Staff member"). Permissions: the
+model permissions of Booking ("view booking" to see, "change booking" to confirm, move, cancel
+and book).
+"""
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from solo.admin import SingletonModelAdmin
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from phi.fields import EncryptedField
+
+from . import selectors, services
+from .models import (
+    Availability,
+    AvailabilityException,
+    Booking,
+    BookingSettings,
+    ConsultationType,
+)
+
+
+@admin.register(ConsultationType)
+class ConsultationTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "mode", "duration_minutes", "buffer_minutes", "is_active", "position")
+    list_editable = ("is_active", "position")
+    list_filter = ("mode", "is_active")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+admin.site.register(BookingSettings, SingletonModelAdmin)
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(admin.ModelAdmin):
+    list_display = ("staff", "weekday", "start_time", "end_time", "consultation_type")
+    list_filter = (("staff", admin.RelatedOnlyFieldListFilter), "weekday", "consultation_type")
+    ordering = ("staff", "weekday", "start_time")
+
+
+@admin.register(AvailabilityException)
+class AvailabilityExceptionAdmin(admin.ModelAdmin):
+    list_display = ("date", "staff", "kind", "start_time", "end_time", "consultation_type", "note")
+    list_filter = (("staff", admin.RelatedOnlyFieldListFilter), "kind")
+    date_hierarchy = "date"
+
+
+class WhenFilter(admin.SimpleListFilter):
+    """Day and week views in clinic time. Default: from today on, soonest first."""
+
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", "Today"),
+            ("tomorrow", "Tomorrow"),
+            ("week", "This week"),
+            ("next_week", "Next week"),
+            ("past", "Past"),
+            ("all", "All"),
+        ]
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["query_string"] == changelist.get_query_string(remove=[self.parameter_name]):
+                choice["display"] = "From today on"
+            yield choice
+
+    def queryset(self, request, queryset):
+        tz = selectors.clinic_tz()
+        today = timezone.now().astimezone(tz).date()
+
+        def midnight(day):
+            return datetime.combine(day, datetime.min.time(), tzinfo=tz)
+
+        monday = today - timedelta(days=today.weekday())
+        ranges = {
+            None: (midnight(today), None),
+            "today": (midnight(today), midnight(today + timedelta(days=1))),
+            "tomorrow": (midnight(today + timedelta(days=1)), midnight(today + timedelta(days=2))),
+            "week": (midnight(monday), midnight(monday + timedelta(days=7))),
+            "next_week": (midnight(monday + timedelta(days=7)), midnight(monday + timedelta(14))),
+            "past": (None, midnight(today)),
+            "all": (None, None),
+        }
+        start, end = ranges.get(self.value(), ranges[None])
+        if start is not None:
+            queryset = queryset.filter(start__gte=start)
+        if end is not None:
+            queryset = queryset.filter(start__lt=end)
+        return queryset
+
+
+class SlotField(forms.ChoiceField):
+    """Offers the free times; a time taken since the page was shown still reaches the service,
+    which says why it cannot be had."""
+
+    def valid_value(self, value):
+        return True
+
+
+class SlotChoiceForm(forms.Form):
+    """Staff pick a free time (every staff member's, notice rules off) for a type."""
+
+    slot = SlotField(label="Time (Central)", widget=forms.RadioSelect)
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = {}
+        choices = []
+        for slot in slots:
+            if slot.staff_id not in names:
+                names[slot.staff_id] = _staff_name(slot.staff_id)
+            label = f"{slot.local_start:%a %d %b %Y, %H:%M}–{slot.local_end:%H:%M} · {names[slot.staff_id]}"
+            choices.append((slot.value, label))
+        self.fields["slot"].choices = choices
+
+    def clean_slot(self):
+        parsed = selectors.slot_value_parse(self.cleaned_data["slot"])
+        if parsed is None:
+            raise forms.ValidationError("Please choose one of the times listed.")
+        return parsed
+
+
+class BookForPatientForm(SlotChoiceForm):
+    reference = forms.CharField(
+        label="Request reference",
+        max_length=13,
+        help_text="The patient's reference, e.g. TKW-7Q4K-2M9X.",
+    )
+    confirm = forms.BooleanField(
+        label="Confirm now (sends the patient the calendar file)", required=False, initial=True
+    )
+    field_order = ["reference", "slot", "confirm"]
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip().upper()
+        found = _booked_for_model().objects.filter(reference=reference).only("pk").first()
+        if found is None:
+            raise forms.ValidationError("No request has this reference.", code="unknown")
+        return found
+
+
+def _staff_name(staff_id):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=staff_id).first()
+    return (user.get_full_name() or user.get_username()) if user else "?"
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = (
+        "when",
+        "staff",
+        "consultation_type",
+        "status",
+        "request_link",
+    )
+    list_filter = (
+        WhenFilter,
+        ("staff", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "consultation_type",
+    )
+    list_select_related = ("staff", "consultation_type", "consultation_request")
+    search_fields = ("=consultation_request__reference",)
+    search_help_text = "Search by request reference, e.g. TKW-7Q4K-2M9X."
+    ordering = ("start", "pk")
+    actions = ("confirm_selected", "cancel_selected")
+    readonly_fields = (
+        "when",
+        "staff",
+        "consultation_type",
+        "status",
+        "request_link",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "cancelled_by",
+        "reminder_queued_at",
+    )
+    fields = readonly_fields
+    change_form_template = "admin/booking/booking/change_form.html"
+    change_list_template = "admin/booking/booking/change_list.html"
+
+    def get_queryset(self, request):
+        # Only the reference of the request: nothing here needs the patient's answers.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("staff", "consultation_type", "consultation_request")
+            .defer(*[f"consultation_request__{n}" for n in _encrypted_request_fields()])
+        )
+
+    @admin.display(description="when (Central)", ordering="start")
+    def when(self, obj):
+        start, end = timezone.localtime(obj.start), timezone.localtime(obj.end)
+        return f"{start:%a %d %b %Y, %H:%M}–{end:%H:%M}"
+
+    @admin.display(description="request", ordering="consultation_request__reference")
+    def request_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            obj.consultation_request.get_admin_url(),
+            obj.consultation_request.reference,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            self._audit_view(request, response.context_data["original"])
+        return response
+
+    def _audit_view(self, request, booking):
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.BOOKING_VIEWED,
+            reference=booking.consultation_request.reference,
+            http_request=request,
+        )
+
+    def has_add_permission(self, request):
+        return False  # "Book for a patient" goes through the booking service
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: the history stays
+
+    # --- Actions (each calls a service) ----------------------------------------------------
+
+    @admin.action(description="Confirm selected bookings", permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        self._apply(request, queryset, services.booking_confirm, "confirmed")
+
+    @admin.action(description="Cancel selected bookings", permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        self._apply(request, queryset, services.booking_cancel, "cancelled")
+
+    def _apply(self, request, queryset, service, done):
+        count = 0
+        for booking in queryset:
+            try:
+                service(booking=booking, by=request.user)
+            except services.BookingError as exc:
+                self.message_user(request, f"{booking}: {exc.message}", messages.WARNING)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, f"{count} booking{'s' if count != 1 else ''} {done}.")
+
+    # --- Move and book-for-a-patient pages -------------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:booking_id>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name=f"{opts.app_label}_{opts.model_name}_move",
+            ),
+            path(
+                "book/",
+                self.admin_site.admin_view(self.book_view),
+                name=f"{opts.app_label}_{opts.model_name}_book",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _free_slots(self, consultation_type, exclude_booking=None):
+        # Staff are not bound by the patients' notice period; the horizon still bounds the list.
+        return selectors.available_slots(
+            consultation_type=consultation_type, exclude_booking=exclude_booking, apply_notice=False
+        )
+
+    def move_view(self, request, booking_id):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        booking = get_object_or_404(self.get_queryset(request), pk=booking_id)
+        slots = self._free_slots(booking.consultation_type, exclude_booking=booking)
+        form = SlotChoiceForm(request.POST or None, slots=slots)
+        if request.method == "GET":
+            self._audit_view(request, booking)
+        if request.method == "POST" and form.is_valid() and booking.is_active:
+            staff_id, start = form.cleaned_data["slot"]
+            try:
+                services.booking_reschedule(
+                    booking=booking, start=start, staff_id=staff_id, by=request.user
+                )
+            except services.BookingError as exc:
+                form.add_error("slot", exc.message)
+            else:
+                self.message_user(request, "Booking moved; the patient has been told.")
+                return redirect(reverse("admin:booking_booking_change", args=[booking.pk]))
+        return self._render_form(request, f"Move booking {booking}", form, booking=booking)
+
+    def book_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        types = list(ConsultationType.objects.filter(is_active=True))
+        chosen = next((t for t in types if t.slug == request.GET.get("type")), None)
+        chosen = chosen or (types[0] if types else None)
+        slots = self._free_slots(chosen) if chosen else []
+        form = BookForPatientForm(request.POST or None, slots=slots)
+        if request.method == "POST" and chosen and form.is_valid():
+            staff_id, start = form.cleaned_data["slot"]
+            try:
+                booking = services.booking_request_create(
+                    consultation_request=form.cleaned_data["reference"],
+                    consultation_type=chosen,
+                    staff_id=staff_id,
+                    start=start,
+                    by=request.user,
+                    confirm=form.cleaned_data["confirm"],
+                )
+            except services.BookingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, f"Booked: {booking}.")
+                return redirect(reverse("admin:booking_booking_change", args=[booking.pk]))
+        return self._render_form(
+            request, "Book a consultation for a patient", form, types=types, chosen=chosen
+        )
+
+    def _render_form(self, request, title, form, **extra):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            **extra,
+        }
+        return TemplateResponse(request, "admin/booking/booking/slot_form.html", context)
+
+
+def _booked_for_model():
+    """The model bookings are for (the consultation request), found through the relation."""
+    return Booking._meta.get_field("consultation_request").related_model
+
+
+def _encrypted_request_fields():
+    return [
+        field.name
+        for field in _booked_for_model()._meta.concrete_fields
+        if isinstance(field, EncryptedField)
+    ]

@@ -1,0 +1,470 @@
+"""Booking: staff availability, consultation types, and the bookings patients and staff make.
+
+A booking is for a consultation request (`consultations.ConsultationRequest`, named by string,
+never imported). Of the request the engine reads only what any booked-for record must offer:
+`reference`, `email`, `accepts_bookings` and `get_admin_url()`; triage statuses are the
+consultations app's business. The tables keep the names they had when these models were part
+of the consultations app (`consultations_booking`, …).
+
+Times: weekly windows and date exceptions are wall-clock times in the clinic's time zone
+(settings.TIME_ZONE, America/Chicago); slots are computed from them on demand (never stored)
+and a booking's start and end are stored as aware UTC datetimes.
+
+No double booking, in the database itself (see booking/README.md):
+- PostgreSQL: an exclusion constraint over (staff, tstzrange(start, end)) for active bookings
+  (btree_gist gives the GiST index its equality operator on the staff id).
+- SQLite: a trigger (consultations migration 0002) refuses an insert or update that overlaps another active
+  booking of the same staff member; SQLite runs one writer at a time, so the trigger's check
+  and the write cannot interleave with another writer's.
+- Both: one active booking per staff member and start time (a partial unique index), which
+  also gives the admin's form validation a clear message.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q
+from django.utils import timezone
+from solo.models import SingletonModel
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class PostgresOnlyExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint that exists only on PostgreSQL.
+
+    Other databases have no exclusion constraints; there the SQLite trigger of consultations migration 0002
+    gives the same guarantee, so this constraint creates, drops and validates nothing.
+    """
+
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, model, instance, exclude=None, using="default"):
+        from django.db import connections
+
+        if connections[using].vendor != "postgresql":
+            return
+        super().validate(model, instance, exclude=exclude, using=using)
+
+
+class BookingEmailKind(models.TextChoices):
+    """The booking engine's mails, as the outbox records their kind."""
+
+    STAFF_ALERT = "booking_alert", "Staff alert: a patient picked a time"
+    CONFIRMED = "booking_confirmed", "Patient: consultation time confirmed"
+    CANCELLED = "booking_cancelled", "Patient: consultation cancelled"
+    REMINDER = "booking_reminder", "Patient: reminder the day before"
+
+
+class Weekday(models.IntegerChoices):
+    # datetime.date.weekday() numbering.
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class ConsultationType(models.Model):
+    """A kind of consultation patients can book: phone, video or in person, with its length."""
+
+    class Mode(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        VIDEO = "video", "Video call"
+        IN_PERSON = "in_person", "In person at the clinic"
+
+    name = models.CharField(
+        max_length=80,
+        help_text="What patients see, e.g. “Phone consultation (30 minutes)”.",
+    )
+    slug = models.SlugField(
+        "web address part",
+        max_length=40,
+        unique=True,
+        help_text="Short name used in the booking page's address, e.g. “phone”.",
+    )
+    mode = models.CharField(
+        max_length=10,
+        choices=Mode.choices,
+        help_text="How the consultation happens; in-person bookings get the clinic's address.",
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "length (minutes)",
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text="How long one consultation lasts.",
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        "buffer (minutes)",
+        default=10,
+        validators=[MaxValueValidator(240)],
+        help_text="Free time kept after each consultation before the next one can start.",
+    )
+    joining_details = models.TextField(
+        "how to join",
+        blank=True,
+        max_length=500,
+        help_text=(
+            "Sent to the patient with the calendar file, e.g. “We will call you on the number "
+            "you gave us.” or how to join the video call. Never anything clinical."
+        ),
+    )
+    is_active = models.BooleanField(
+        "bookable",
+        default=True,
+        help_text="Untick to stop offering this type; existing bookings stay.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Types are listed to patients in this order (smallest first)."
+    )
+
+    class Meta:
+        db_table = "consultations_consultationtype"
+        ordering = ["position", "name"]
+        verbose_name = "consultation type"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5), name="consultation_type_duration_min"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BookingSettings(SingletonModel):
+    """The clinic's booking rules, edited in the admin."""
+
+    minimum_notice_hours = models.PositiveSmallIntegerField(
+        "minimum notice (hours)",
+        default=24,
+        help_text="Patients cannot book a time sooner than this from now.",
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        "booking horizon (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Patients can book at most this many days ahead.",
+    )
+    change_notice_hours = models.PositiveSmallIntegerField(
+        "change notice (hours)",
+        default=24,
+        help_text=(
+            "Patients can cancel or move a booking through their link until this many hours "
+            "before it; closer to the time they are asked to call the clinic."
+        ),
+    )
+
+    class Meta:
+        db_table = "consultations_bookingsettings"
+        verbose_name = "booking settings"
+
+    def __str__(self):
+        return "Booking settings"
+
+
+class StaffCalendarEntry(models.Model):
+    """What weekly windows and date exceptions share: whose time, for which type."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="staff member",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Whose consultation time this is.",
+    )
+    consultation_type = models.ForeignKey(
+        ConsultationType,
+        verbose_name="consultation type",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty for every consultation type.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AvailabilityQuerySet(models.QuerySet):
+    def for_type(self, consultation_type):
+        return self.filter(
+            Q(consultation_type__isnull=True) | Q(consultation_type=consultation_type)
+        )
+
+
+class Availability(StaffCalendarEntry):
+    """A weekly window in which one staff member takes consultations (clinic time)."""
+
+    weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, help_text="The day of the week this window repeats on."
+    )
+    start_time = models.TimeField(
+        "from", help_text="Clinic time (Central), e.g. 09:00. The first consultation starts here."
+    )
+    end_time = models.TimeField(
+        "until", help_text="Clinic time (Central). The last consultation ends by this time."
+    )
+
+    objects = AvailabilityQuerySet.as_manager()
+
+    class Meta:
+        db_table = "consultations_availability"
+        ordering = ["staff", "weekday", "start_time"]
+        verbose_name = "weekly availability"
+        verbose_name_plural = "weekly availability"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="availability_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class AvailabilityException(StaffCalendarEntry):
+    """A date that differs from the weekly pattern: closed (all day or some hours) or extra hours.
+
+    A closed date applies to every consultation type; extra hours can be for one type.
+    """
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", "Not available"
+        EXTRA = "extra", "Extra hours"
+
+    date = models.DateField(help_text="The day (clinic time).")
+    kind = models.CharField(
+        max_length=6,
+        choices=Kind.choices,
+        help_text="“Not available” removes time from the weekly pattern; “Extra hours” adds time.",
+    )
+    start_time = models.TimeField(
+        "from",
+        null=True,
+        blank=True,
+        help_text="Leave both times empty to mark the whole day not available.",
+    )
+    end_time = models.TimeField("until", null=True, blank=True, help_text="Clinic time (Central).")
+    note = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="For staff only, e.g. “Conference”. Never a patient's details.",
+    )
+
+    class Meta:
+        db_table = "consultations_availabilityexception"
+        ordering = ["date", "start_time"]
+        verbose_name = "date exception"
+        constraints = [
+            # Both times or neither; extra hours always need times; times in order.
+            models.CheckConstraint(
+                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True) & Q(kind="closed"))
+                | (
+                    Q(start_time__isnull=False)
+                    & Q(end_time__isnull=False)
+                    & Q(end_time__gt=F("start_time"))
+                ),
+                name="availability_exception_times",
+            ),
+        ]
+
+    def __str__(self):
+        hours = (
+            f" {self.start_time:%H:%M}–{self.end_time:%H:%M}" if self.start_time else " (all day)"
+        )
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}{hours}"
+
+    @property
+    def whole_day(self):
+        return self.start_time is None
+
+
+class BookingInvitation(models.Model):
+    """The patient's way back to scheduling: signed links carry this random key, nothing else.
+
+    One per consultation request, made the first time a link is issued. It also records a
+    patient's "please call me to arrange a time".
+    """
+
+    consultation_request = models.OneToOneField(
+        "consultations.ConsultationRequest",
+        verbose_name="consultation request",
+        on_delete=models.CASCADE,
+        related_name="booking_invitation",
+        help_text="The request the patient is booking a consultation for.",
+    )
+    key = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Random; signed into the patient's booking links. Not the request's reference.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    callback_requested_at = models.DateTimeField(
+        "asked to be called",
+        null=True,
+        blank=True,
+        help_text="When the patient asked us to call them to arrange a time instead of picking one.",
+    )
+
+    class Meta:
+        db_table = "consultations_bookinginvitation"
+        verbose_name = "booking link"
+
+    def __str__(self):
+        return f"Booking link for {self.consultation_request}"
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Booking.ACTIVE_STATUSES)
+
+    def overlapping(self, *, staff, start, end):
+        return self.active().filter(staff=staff, start__lt=end, end__gt=start)
+
+
+class Booking(models.Model):
+    """A consultation time held for one request with one staff member.
+
+    Requested (the patient picked it; the slot is held) → confirmed (staff agreed) →
+    cancelled (by either side). Cancelling frees the slot at once.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested by the patient"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class CancelledBy(models.TextChoices):
+        PATIENT = "patient", "The patient"
+        STAFF = "staff", "The clinic"
+
+    ACTIVE_STATUSES = (Status.REQUESTED, Status.CONFIRMED)
+
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Identifies the booking in calendar files; random, not the row id.",
+    )
+    consultation_request = models.ForeignKey(
+        "consultations.ConsultationRequest",
+        verbose_name="consultation request",
+        on_delete=models.CASCADE,
+        related_name="bookings",
+        help_text="Whose consultation this is.",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="staff member",
+        on_delete=models.PROTECT,
+        related_name="consultation_bookings",
+        help_text="Who holds the consultation.",
+    )
+    consultation_type = models.ForeignKey(
+        ConsultationType,
+        verbose_name="consultation type",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        help_text="Phone, video or in person, and its length.",
+    )
+    start = models.DateTimeField(help_text="Stored in UTC; shown in clinic time.")
+    end = models.DateTimeField(help_text="Start plus the consultation type's length.")
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        db_index=True,
+        help_text="Requested holds the time until staff confirm or cancel it.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_by = models.CharField(
+        max_length=7,
+        choices=CancelledBy.choices,
+        blank=True,
+        editable=False,
+        help_text="Who cancelled it.",
+    )
+    sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Calendar revision: goes up each time the time changes, so calendars update.",
+    )
+    reminder_queued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the 24-hour reminder was queued (it is queued once).",
+    )
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        db_table = "consultations_booking"
+        ordering = ["start", "pk"]
+        verbose_name = "booking"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="booking_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="booking_cancelled_at_iff_cancelled",
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "start"],
+                condition=Q(status__in=["requested", "confirmed"]),
+                name="booking_one_active_per_staff_start",
+                violation_error_message="This staff member already has a booking at that time.",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation_request"],
+                condition=Q(status__in=["requested", "confirmed"]),
+                name="booking_one_active_per_request",
+                violation_error_message="This request already has an active booking.",
+            ),
+            PostgresOnlyExclusionConstraint(
+                name="booking_no_overlap_per_staff",
+                expressions=[
+                    (TsTzRange("start", "end", RangeBoundary()), RangeOperators.OVERLAPS),
+                    ("staff", RangeOperators.EQUAL),
+                ],
+                condition=Q(status__in=["requested", "confirmed"]),
+                violation_error_message="This staff member already has a booking at that time.",
+            ),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.start)
+        return f"{self.consultation_request} · {local:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES

@@ -1,0 +1,483 @@
+"""Booking services: every write that books, confirms, moves or cancels a time, and its mail.
+
+Views and the admin call only these functions (reads are in selectors.py).
+
+No double booking: each write locks the staff member's user row (`select_for_update`), so
+bookings for one person are made one at a time, re-checks the slot under that lock, and the
+database refuses an overlap anyway (see models.py). A lost race is reported as
+`SlotUnavailable("taken")`, never as an error page.
+"""
+
+import functools
+import logging
+from datetime import UTC, timedelta
+
+import icalendar
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from outbox.services import outbound_email_queue, regarding_key
+from pages.models import SiteSettings
+
+from .models import Booking, BookingEmailKind, BookingInvitation, BookingSettings
+from .selectors import available_slots, change_allowed, clinic_tz
+
+logger = logging.getLogger(__name__)
+
+# Kept from when the engine was part of the consultations app: links already sent stay valid.
+_LINK_SALT = "consultations.booking.link"
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class BookingError(Exception):
+    """A booking rule said no. `code` is stable (tests, views); `message` is for the patient."""
+
+    messages = {
+        "not_active": "This booking has already been cancelled.",
+        "not_requested": "Only a requested booking can be confirmed.",
+        "too_late": (
+            "Your consultation is too soon to change online. Please call us and we will help."
+        ),
+        "already_booked": "A consultation time is already booked for this request.",
+        "request_closed": "This request is closed, so no time can be booked for it online.",
+    }
+
+    def __init__(self, code, message=None):
+        self.code = code
+        self.message = message or self.messages.get(code, "That cannot be done.")
+        super().__init__(code)
+
+
+class SlotUnavailable(BookingError):
+    """The chosen time cannot be booked; `code` says why."""
+
+    def __init__(self, code, rules=None):
+        rules = rules or BookingSettings.get_solo()
+        messages = {
+            "past": "That time has already passed. Please pick one of the times below.",
+            "notice": (
+                f"We need at least {rules.minimum_notice_hours} hours' notice. "
+                "Please pick a later time."
+            ),
+            "horizon": (
+                f"We book up to {rules.horizon_days} days ahead. Please pick an earlier time."
+            ),
+            "taken": "That time was just taken, please pick another.",
+            "unavailable": "That time is not one we offer. Please pick one of the times below.",
+        }
+        super().__init__(code, messages[code])
+
+
+def slot_check(*, consultation_type, staff_id, start, now=None, exclude_booking=None, by=None):
+    """Return the free Slot at `start`, or raise SlotUnavailable saying why it is not free.
+
+    Staff (`by` given) may book inside the notice period and beyond the horizon; never outside
+    availability or onto another booking.
+    """
+    now = now or timezone.now()
+    rules = BookingSettings.get_solo()
+    patient = by is None
+    if start < now:
+        raise SlotUnavailable("past", rules)
+    if patient and start < now + timedelta(hours=rules.minimum_notice_hours):
+        raise SlotUnavailable("notice", rules)
+    if patient and start > now + timedelta(days=rules.horizon_days):
+        raise SlotUnavailable("horizon", rules)
+    local_day = start.astimezone(clinic_tz()).date()
+    offer_that_day = functools.partial(
+        available_slots,
+        consultation_type=consultation_type,
+        now=now,
+        staff_id=staff_id,
+        apply_notice=patient,
+        first_day=local_day,
+        last_day=local_day,
+    )
+    for slot in offer_that_day(exclude_booking=exclude_booking):
+        if slot.start == start:
+            return slot
+    # Not free: another booking holds it, or it was never a time we offer.
+    offered = offer_that_day(ignore_bookings=True)
+    if any(slot.start == start for slot in offered):
+        raise SlotUnavailable("taken", rules)
+    raise SlotUnavailable("unavailable", rules)
+
+
+# --- Links ------------------------------------------------------------------------------------
+
+
+class BookingLinkInvalid(Exception):
+    """A booking link that is expired, altered, or points at nothing."""
+
+    def __init__(self, expired=False):
+        self.expired = expired
+        super().__init__("expired" if expired else "invalid")
+
+
+def booking_invitation_get_or_create(*, consultation_request):
+    invitation, _ = BookingInvitation.objects.get_or_create(
+        consultation_request=consultation_request
+    )
+    return invitation
+
+
+def booking_link_token(*, invitation):
+    """A signed, timestamped token carrying only the invitation's random key (no PHI)."""
+    return signing.TimestampSigner(salt=_LINK_SALT).sign(invitation.key.hex)
+
+
+def link_max_age_days():
+    return settings.BOOKING_LINK_MAX_AGE_DAYS
+
+
+def booking_invitation_from_token(token):
+    """The invitation a link points at; raises BookingLinkInvalid when expired or tampered."""
+    max_age = timedelta(days=link_max_age_days())
+    try:
+        key = signing.TimestampSigner(salt=_LINK_SALT).unsign(token, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise BookingLinkInvalid(expired=True) from exc
+    except signing.BadSignature as exc:
+        raise BookingLinkInvalid() from exc
+    invitation = (
+        BookingInvitation.objects.filter(key=key).select_related("consultation_request").first()
+    )
+    if invitation is None:
+        raise BookingLinkInvalid()
+    return invitation
+
+
+def booking_links(*, invitation):
+    """Absolute addresses of the patient's pick/move page and cancel page."""
+    token = booking_link_token(invitation=invitation)
+    site = settings.SITE_URL.rstrip("/")
+    return {
+        "pick_url": site + reverse("booking:pick", args=[token]),
+        "cancel_url": site + reverse("booking:cancel", args=[token]),
+    }
+
+
+def booking_link_for_request(*, consultation_request):
+    """The pick page's address (absolute) for a request, making its invitation if needed."""
+    invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
+    return booking_links(invitation=invitation)["pick_url"]
+
+
+def booking_pick_path(*, consultation_request):
+    """The pick page's path for a request (the confirmation page's link)."""
+    invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
+    return reverse("booking:pick", args=[booking_link_token(invitation=invitation)])
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+def _lock_staff(staff_id):
+    """Serialise every booking write for one staff member (a row lock on PostgreSQL)."""
+    list(
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk=staff_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def _audit_change(booking, *, by, what):
+    """The audit entry for a change: who (none for the patient's own link), which request."""
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.BOOKING_CHANGED,
+        reference=booking.consultation_request.reference,
+        detail=f"booking {what}" + ("" if by is not None else " by the patient"),
+    )
+
+
+def _save_or_taken(booking, **save_kwargs):
+    """Save; the database's no-overlap guarantee refusing it means someone else won the slot."""
+    try:
+        with transaction.atomic():
+            booking.save(**save_kwargs)
+    except IntegrityError as exc:
+        raise SlotUnavailable("taken") from exc
+
+
+@transaction.atomic
+def booking_request_create(
+    *, consultation_request, consultation_type, staff_id, start, by=None, confirm=False, now=None
+):
+    """Hold a time for a request: the patient's pick (`by` None) or staff booking for them.
+
+    Raises SlotUnavailable (with the reason) when the time cannot be had, BookingError when the
+    request already has an active booking. `confirm=True` (staff only) confirms it at once.
+    """
+    now = now or timezone.now()
+    if not consultation_request.accepts_bookings:
+        raise BookingError("request_closed")
+    _lock_staff(staff_id)
+    if Booking.objects.active().filter(consultation_request=consultation_request).exists():
+        raise BookingError("already_booked")
+    slot = slot_check(
+        consultation_type=consultation_type, staff_id=staff_id, start=start, now=now, by=by
+    )
+    booking = Booking(
+        consultation_request=consultation_request,
+        consultation_type=consultation_type,
+        staff_id=staff_id,
+        start=slot.start,
+        end=slot.end,
+        created_at=now,
+    )
+    _save_or_taken(booking, force_insert=True)
+    logger.info("Booking %s requested for %s", booking.public_id, consultation_request.reference)
+    _audit_change(booking, by=by, what="requested")
+    if confirm and by is not None:
+        return booking_confirm(booking=booking, by=by, now=now)
+    _queue_staff_alert(booking, "picked a consultation time")
+    return booking
+
+
+def booking_choice_apply(
+    *, consultation_request, consultation_type, active_booking, staff_id, start, now=None
+):
+    """The patient's pick from their booking page: a new request, or moving the one they have."""
+    if active_booking is not None:
+        return booking_reschedule(booking=active_booking, start=start, staff_id=staff_id, now=now)
+    return booking_request_create(
+        consultation_request=consultation_request,
+        consultation_type=consultation_type,
+        staff_id=staff_id,
+        start=start,
+        now=now,
+    )
+
+
+@transaction.atomic
+def booking_confirm(*, booking, by, now=None):
+    """Staff confirm a requested time; the patient gets the calendar file and their links."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != Booking.Status.REQUESTED:
+        raise BookingError("not_requested")
+    booking.status = Booking.Status.CONFIRMED
+    booking.confirmed_at = now
+    booking.save(update_fields=["status", "confirmed_at"])
+    _queue_patient_email(booking, BookingEmailKind.CONFIRMED)
+    _audit_change(booking, by=by, what="confirmed")
+    logger.info("Booking %s confirmed", booking.public_id)
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
+    """Move an active booking to `start` (with `staff_id`, possibly another staff member).
+
+    A taken or unavailable time raises SlotUnavailable and the old booking stays as it was.
+    The patient (`by` None) can move only within the change-notice rules, and their new time
+    is a request again; a time staff choose stays confirmed and the patient gets the new .ics.
+    """
+    now = now or timezone.now()
+    current = Booking.objects.select_for_update().get(pk=booking.pk)
+    if not current.is_active:
+        raise BookingError("not_active")
+    if by is None and not change_allowed(booking=current, now=now):
+        raise BookingError("too_late")
+    staff_id = staff_id if staff_id is not None else current.staff_id
+    _lock_staff(staff_id)
+    slot = slot_check(
+        consultation_type=current.consultation_type,
+        staff_id=staff_id,
+        start=start,
+        now=now,
+        exclude_booking=current,
+        by=by,
+    )
+    current.staff_id = staff_id
+    current.start, current.end = slot.start, slot.end
+    current.sequence += 1
+    current.reminder_queued_at = None
+    if by is None:
+        current.status = Booking.Status.REQUESTED
+        current.confirmed_at = None
+    fields = ["staff", "start", "end", "sequence", "reminder_queued_at", "status", "confirmed_at"]
+    _save_or_taken(current, update_fields=fields)
+    if by is None:
+        # Staff confirm the new time; that mail's calendar file (same UID, higher SEQUENCE)
+        # moves the event in the patient's calendar.
+        _queue_staff_alert(current, "asked to move their consultation")
+    elif current.status == Booking.Status.CONFIRMED:
+        _queue_patient_email(current, BookingEmailKind.CONFIRMED)
+    _audit_change(current, by=by, what="moved")
+    logger.info("Booking %s moved", current.public_id)
+    return current
+
+
+@transaction.atomic
+def booking_cancel(*, booking, by=None, now=None):
+    """Cancel an active booking; the time is free again as soon as this commits.
+
+    The patient (`by` None) can cancel only within the change-notice rules.
+    """
+    now = now or timezone.now()
+    current = Booking.objects.select_for_update().get(pk=booking.pk)
+    if not current.is_active:
+        raise BookingError("not_active")
+    if by is None and not change_allowed(booking=current, now=now):
+        raise BookingError("too_late")
+    current.status = Booking.Status.CANCELLED
+    current.cancelled_at = now
+    current.cancelled_by = Booking.CancelledBy.PATIENT if by is None else Booking.CancelledBy.STAFF
+    current.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    _queue_patient_email(current, BookingEmailKind.CANCELLED)
+    if by is None:
+        _queue_staff_alert(current, "cancelled their consultation")
+    _audit_change(current, by=by, what="cancelled")
+    logger.info("Booking %s cancelled", current.public_id)
+    return current
+
+
+@transaction.atomic
+def booking_callback_request(*, invitation, now=None):
+    """The patient asks to be called to arrange a time instead of picking one."""
+    invitation = BookingInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.callback_requested_at is None:
+        invitation.callback_requested_at = now or timezone.now()
+        invitation.save(update_fields=["callback_requested_at"])
+        _queue_request_staff_alert(
+            invitation.consultation_request, "asked us to call them to arrange a time"
+        )
+    return invitation
+
+
+@transaction.atomic
+def booking_reminders_queue(*, now=None):
+    """Queue the PHI-free reminder for every confirmed booking starting in the next 24 hours.
+
+    Idempotent: a booking is marked when its reminder is queued (with a conditional UPDATE, so
+    two runs at once queue one reminder), and moving a booking clears the mark.
+    """
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        reminder_queued_at__isnull=True,
+        start__gt=now,
+        start__lte=now + timedelta(hours=settings.BOOKING_REMINDER_HOURS),
+    ).values_list("pk", flat=True)
+    queued = 0
+    for booking_id in list(due):
+        claimed = Booking.objects.filter(pk=booking_id, reminder_queued_at__isnull=True).update(
+            reminder_queued_at=now
+        )
+        if claimed:
+            booking = Booking.objects.select_related("consultation_request").get(pk=booking_id)
+            _queue_patient_email(booking, BookingEmailKind.REMINDER)
+            queued += 1
+    return queued
+
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+_SUBJECTS = {
+    BookingEmailKind.CONFIRMED: "Your consultation time is confirmed ({reference})",
+    BookingEmailKind.CANCELLED: "Your consultation has been cancelled ({reference})",
+    BookingEmailKind.REMINDER: "Reminder: your consultation tomorrow ({reference})",
+}
+_TEMPLATES = {
+    BookingEmailKind.CONFIRMED: "booking/email/booking_confirmed.txt",
+    BookingEmailKind.CANCELLED: "booking/email/booking_cancelled.txt",
+    BookingEmailKind.REMINDER: "booking/email/booking_reminder.txt",
+}
+
+
+def _email_context():
+    return {
+        "site_settings": SiteSettings.get_solo(),
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+
+
+def _queue_patient_email(booking, kind):
+    consultation_request = booking.consultation_request
+    if not consultation_request.email:
+        return  # answers removed by the retention purge: nobody to write to
+    context = {
+        **_email_context(),
+        "reference": consultation_request.reference,
+        "booking": booking,
+        "local_start": booking.start.astimezone(clinic_tz()),
+        "local_end": booking.end.astimezone(clinic_tz()),
+        "change_notice_hours": BookingSettings.get_solo().change_notice_hours,
+    }
+    invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
+    context.update(booking_links(invitation=invitation))
+    calendar = ""
+    if kind == BookingEmailKind.CONFIRMED:
+        calendar = booking_calendar_file(booking=booking)
+    elif kind == BookingEmailKind.CANCELLED and booking.confirmed_at is not None:
+        calendar = booking_calendar_file(booking=booking, cancelled=True)
+    outbound_email_queue(
+        kind=kind,
+        recipients=[consultation_request.email],
+        subject=_SUBJECTS[kind].format(reference=consultation_request.reference),
+        body=render_to_string(_TEMPLATES[kind], context),
+        regarding=regarding_key(consultation_request),
+        calendar_file=calendar,
+    )
+
+
+def _queue_staff_alert(booking, what):
+    _queue_request_staff_alert(booking.consultation_request, what)
+
+
+def _queue_request_staff_alert(consultation_request, what):
+    if not settings.CONSULTATION_ALERT_RECIPIENTS:
+        return
+    context = {**_email_context(), "reference": consultation_request.reference, "what": what}
+    context["admin_url"] = context["site_url"] + consultation_request.get_admin_url()
+    outbound_email_queue(
+        kind=BookingEmailKind.STAFF_ALERT,
+        recipients=list(settings.CONSULTATION_ALERT_RECIPIENTS),
+        subject=f"Consultation booking: {consultation_request.reference} {what}",
+        body=render_to_string("booking/email/booking_staff_alert.txt", context),
+        regarding=regarding_key(consultation_request),
+    )
+
+
+def booking_calendar_file(*, booking, cancelled=False):
+    """The booking as an iCalendar file: time, clinic address or call details, nothing clinical."""
+    site = SiteSettings.get_solo()
+    consultation_type = booking.consultation_type
+    if consultation_type.mode == consultation_type.Mode.IN_PERSON:
+        location = ", ".join([site.clinic_name, *site.address_lines])
+    else:
+        location = consultation_type.get_mode_display()
+    description = [
+        f"Your reference: {booking.consultation_request.reference}",
+        consultation_type.joining_details,
+        f"To change or cancel, call us at {site.phone}." if site.phone else "",
+    ]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{site.clinic_name}//Consultations//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = icalendar.Event()
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    event.add("uid", f"{booking.public_id}@{host}")
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", booking.start.astimezone(UTC))
+    event.add("dtend", booking.end.astimezone(UTC))
+    event.add("sequence", booking.sequence)
+    event.add("summary", f"{consultation_type.name}: {site.clinic_name}")
+    event.add("location", location)
+    event.add("description", "\n".join(line for line in description if line))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
