@@ -1,6 +1,7 @@
 """The public consultation request form: validation of what people type, and its layout."""
 
 import functools
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -70,21 +71,54 @@ SHORT_TEXT_LIMIT = 200
 OLDEST_BIRTH_YEAR = 1900
 
 
+#: The signed cookie that ties a submission token to the browser it was shown in.
+BROWSER_COOKIE = "consultation_form"
+BROWSER_COOKIE_SALT = "consultations.browser"
+
+
 @dataclass(frozen=True)
 class SubmissionToken:
-    """What the hidden field carries, signed: which form this is, when it was shown, and which
-    privacy notice version the page linked to when it was shown."""
+    """What the hidden field carries, signed: which form this is, when it was shown, which
+    privacy notice version the page linked to, and which browser it was shown in."""
 
     key: uuid.UUID
     issued_at: float
     notice_version: str
+    browser: str
+
+    def expired(self, now=None):
+        max_age = settings.CONSULTATION_SUBMISSION_TOKEN_MAX_AGE_HOURS * 3600
+        return (time.time() if now is None else now) - self.issued_at > max_age
 
 
-def submission_token_issue(*, notice_version, issued_at=None):
+def browser_binding_new():
+    return secrets.token_hex(16)
+
+
+def browser_binding_read(request):
+    """This browser's binding from its signed cookie, or "" when it has none (or a forged one)."""
+    return request.get_signed_cookie(BROWSER_COOKIE, default="", salt=BROWSER_COOKIE_SALT)
+
+
+def browser_binding_set(response, binding):
+    """Keep the binding in the browser for as long as a token can be used (no PHI: random)."""
+    response.set_signed_cookie(
+        BROWSER_COOKIE,
+        binding,
+        salt=BROWSER_COOKIE_SALT,
+        max_age=settings.CONSULTATION_SUBMISSION_TOKEN_MAX_AGE_HOURS * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def submission_token_issue(*, notice_version, browser, issued_at=None):
     payload = {
         "k": uuid.uuid4().hex,
         "t": time.time() if issued_at is None else issued_at,
         "v": notice_version,
+        "b": browser,
     }
     return signing.dumps(payload, salt=SUBMISSION_SALT)
 
@@ -97,6 +131,7 @@ def submission_token_read(value):
             key=uuid.UUID(hex=payload["k"]),
             issued_at=float(payload["t"]),
             notice_version=str(payload["v"]),
+            browser=str(payload["b"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise signing.BadSignature("malformed submission token") from exc
@@ -321,11 +356,22 @@ class ConsultationRequestForm(forms.Form):
             "That was quicker than we expected, so nothing was sent yet. Please check your "
             "answers and press “Send my request” again."
         ),
+        "expired": (
+            "This form was open for a long time, so for your safety nothing was sent yet. Your "
+            "answers are still here: please check them and press “Send my request” again."
+        ),
+        "other_browser": (
+            "This form was opened in another browser window or session, so nothing was sent "
+            "yet. Your answers are still here: please press “Send my request” again."
+        ),
     }
+    #: Token problems the patient fixes by sending again with a fresh token.
+    RENEWABLE_TOKEN_ERRORS = ("tampered", "expired", "other_browser")
 
-    def __init__(self, *args, privacy_notice_url="", **kwargs):
+    def __init__(self, *args, privacy_notice_url="", browser="", **kwargs):
         super().__init__(*args, **kwargs)
         self.token = None
+        self.browser = browser
         self.privacy_notice_url = privacy_notice_url
         if privacy_notice_url:
             self.fields["consent_privacy"].help_text = format_html(
@@ -389,6 +435,10 @@ class ConsultationRequestForm(forms.Form):
             self.token = submission_token_read(self.cleaned_data["submission_token"])
         except signing.BadSignature:
             raise ValidationError(self.MESSAGES["token"], code="tampered") from None
+        if self.token.expired():
+            raise ValidationError(self.MESSAGES["expired"], code="expired")
+        if not self.browser or not secrets.compare_digest(self.token.browser, self.browser):
+            raise ValidationError(self.MESSAGES["other_browser"], code="other_browser")
         return self.cleaned_data["submission_token"]
 
     def clean(self):
@@ -399,8 +449,10 @@ class ConsultationRequestForm(forms.Form):
                 raise ValidationError(self.MESSAGES["too_fast"], code="too_fast")
         return cleaned
 
-    def has_tampered_token(self):
-        return any(e.code == "tampered" for e in self.errors.as_data().get("submission_token", []))
+    def token_error(self):
+        """The code of the submission token's error ("tampered", "expired", "other_browser")."""
+        errors = self.errors.as_data().get("submission_token", [])
+        return next((e.code for e in errors if e.code in self.RENEWABLE_TOKEN_ERRORS), None)
 
     def replace_token(self, new_token):
         """Give a form whose token failed its check a fresh one, keeping every answer."""

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods
 from pages.models import SiteSettings
 from pages.templating import PUBLIC_TEMPLATES
 
-from .forms import ConsultationRequestForm, submission_token_issue
+from .forms import (
+    ConsultationRequestForm,
+    browser_binding_new,
+    browser_binding_read,
+    browser_binding_set,
+    submission_token_issue,
+)
 from .selectors import PRIVACY_NOTICE_PATH, consultation_request_exists, privacy_notice_for_page
 from .services import (
     client_rate_limit_hit,
@@ -37,9 +43,12 @@ def _rate_limited_message():
 @require_http_methods(["GET", "POST"])
 def consultation_request_create_view(request):
     notice = privacy_notice_for_page(request)
+    browser = browser_binding_read(request) or browser_binding_new()
     status = 200
     if request.method == "POST":
-        form = ConsultationRequestForm(request.POST, privacy_notice_url=notice.url)
+        form = ConsultationRequestForm(
+            request.POST, privacy_notice_url=notice.url, browser=browser_binding_read(request)
+        )
         if form.is_valid():
             key = form.token.key
             # A resent form (refresh, double click) is never rate limited: it creates nothing.
@@ -56,24 +65,35 @@ def consultation_request_create_view(request):
                 )
                 request.session[SESSION_REFERENCE_KEY] = consultation_request.reference
                 return redirect("consultations:request_done")
-        elif form.has_tampered_token():
-            form.replace_token(submission_token_issue(notice_version=notice.version))
+        elif form.token_error() == "other_browser" and consultation_request_exists(
+            idempotency_key=form.token.key
+        ):
+            # Someone else's used form: say it was sent, and nothing of whose or what.
+            return _render_with_binding(
+                request, "consultations/consultationrequest_already_sent.html", {}, browser
+            )
+        elif form.token_error():
+            token = submission_token_issue(notice_version=notice.version, browser=browser)
+            form.replace_token(token)
     else:
+        token = submission_token_issue(notice_version=notice.version, browser=browser)
         form = ConsultationRequestForm(
-            initial={"submission_token": submission_token_issue(notice_version=notice.version)},
-            privacy_notice_url=notice.url,
+            initial={"submission_token": token}, privacy_notice_url=notice.url
         )
-    return render(
-        request,
-        "consultations/consultationrequest_form.html",
-        {
-            "form": form,
-            "privacy_notice": notice,
-            "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
-        },
-        status=status,
-        using=PUBLIC_TEMPLATES,
+    context = {
+        "form": form,
+        "privacy_notice": notice,
+        "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
+    }
+    return _render_with_binding(
+        request, "consultations/consultationrequest_form.html", context, browser, status=status
     )
+
+
+def _render_with_binding(request, template, context, browser, status=200):
+    response = render(request, template, context, status=status, using=PUBLIC_TEMPLATES)
+    browser_binding_set(response, browser)
+    return response
 
 
 @sensitive_post_parameters()
@@ -84,7 +104,9 @@ def consultation_request_unavailable_view(request):
     creates the request once. Renders without the database (ops.middleware calls it)."""
     if request.method != "POST":
         return render(request, "503.html", status=503, using=PUBLIC_TEMPLATES)
-    form = ConsultationRequestForm(request.POST, privacy_notice_url=PRIVACY_NOTICE_PATH)
+    form = ConsultationRequestForm(
+        request.POST, privacy_notice_url=PRIVACY_NOTICE_PATH, browser=browser_binding_read(request)
+    )
     return render(
         request,
         "consultations/consultationrequest_unavailable.html",

@@ -4,6 +4,15 @@ from pages.services import clinic_content_load
 
 
 @pytest.fixture
+def client():
+    """Django's test client, as a browser that opened the consultation form before: it holds
+    the signed cookie that the form's submission tokens (factories.token) are bound to."""
+    from tests.consultations.factories import browser_client
+
+    return browser_client()
+
+
+@pytest.fixture
 def clinic_content(db):
     """The clinic's starting pages and settings, as `make run` loads them."""
     return clinic_content_load()

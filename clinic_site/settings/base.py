@@ -340,6 +340,11 @@ CONSULTATION_ALERT_RECIPIENTS = env.list("CONSULTATION_ALERT_RECIPIENTS", defaul
 CONSULTATION_RESPONSE_BUSINESS_DAYS = env.int("CONSULTATION_RESPONSE_BUSINESS_DAYS", default=2)
 # Spam defence: a form sent sooner than this after it was shown is held back once.
 CONSULTATION_MIN_FILL_SECONDS = env.int("CONSULTATION_MIN_FILL_SECONDS", default=5)
+# A form's submission token is good for this long after the page was shown, and only in the
+# browser it was shown in (a signed cookie carries that browser's binding).
+CONSULTATION_SUBMISSION_TOKEN_MAX_AGE_HOURS = env.int(
+    "CONSULTATION_SUBMISSION_TOKEN_MAX_AGE_HOURS", default=12
+)
 # At most this many requests per client address per window (counted in the shared cache).
 CONSULTATION_RATE_LIMIT_COUNT = env.int("CONSULTATION_RATE_LIMIT_COUNT", default=5)
 CONSULTATION_RATE_LIMIT_WINDOW_SECONDS = env.int(

@@ -60,9 +60,26 @@ PHI_PROBES = [
 ]
 
 
-def token(*, seconds_ago=60, notice_version="sha256:test"):
+#: The browser binding of the suite's test client (tests/conftest.py gives it the cookie).
+TEST_BROWSER = "b" * 32
+
+
+def browser_client(**kwargs):
+    """A test client holding the browser cookie that `token()`'s tokens are bound to."""
+    from django.core import signing
+    from django.test import Client
+
+    from consultations.forms import BROWSER_COOKIE, BROWSER_COOKIE_SALT
+
+    client = Client(**kwargs)
+    signer = signing.get_cookie_signer(salt=BROWSER_COOKIE + BROWSER_COOKIE_SALT)
+    client.cookies[BROWSER_COOKIE] = signer.sign(TEST_BROWSER)
+    return client
+
+
+def token(*, seconds_ago=60, notice_version="sha256:test", browser=TEST_BROWSER):
     return submission_token_issue(
-        notice_version=notice_version, issued_at=time.time() - seconds_ago
+        notice_version=notice_version, browser=browser, issued_at=time.time() - seconds_ago
     )
 
 

@@ -10,11 +10,11 @@ from consultations.forms import (
     submission_token_read,
 )
 
-from .factories import form_data
+from .factories import TEST_BROWSER, form_data, token
 
 
 def errors_for(**overrides):
-    form = ConsultationRequestForm(form_data(**overrides))
+    form = ConsultationRequestForm(form_data(**overrides), browser=TEST_BROWSER)
     form.is_valid()
     return form.errors.as_data()
 
@@ -24,7 +24,7 @@ def codes(field, **overrides):
 
 
 def test_valid_answers_are_accepted_and_phone_is_normalised():
-    form = ConsultationRequestForm(form_data())
+    form = ConsultationRequestForm(form_data(), browser=TEST_BROWSER)
     assert form.is_valid(), form.errors
     assert form.answers["phone"] == "+15125550187"
     assert form.answers["date_of_birth"] == datetime.date(1979, 4, 23)
@@ -97,17 +97,29 @@ def test_null_characters_are_refused_not_stored():
 
 
 def test_token_round_trip_and_tamper_detection():
-    token = submission_token_issue(notice_version="sha256:abc")
+    token = submission_token_issue(notice_version="sha256:abc", browser=TEST_BROWSER)
     read = submission_token_read(token)
     assert read.notice_version == "sha256:abc"
     with pytest.raises(signing.BadSignature):
         submission_token_read(token + "x")
     forged = signing.dumps(
-        {"k": "not-a-uuid", "t": 0, "v": "x"}, salt="consultations.submission-token"
+        {"k": "not-a-uuid", "t": 0, "v": "x", "b": "y"}, salt="consultations.submission-token"
     )
     with pytest.raises(signing.BadSignature):
         submission_token_read(forged)
     assert codes("submission_token", submission_token="made-up") == ["tampered"]
+
+
+def test_a_token_expires_after_the_configured_hours(settings):
+    settings.CONSULTATION_SUBMISSION_TOKEN_MAX_AGE_HOURS = 2
+    assert codes("submission_token", submission_token=token(seconds_ago=2 * 3600 + 5)) == [
+        "expired"
+    ]
+    assert codes("submission_token", submission_token=token(seconds_ago=2 * 3600 - 60)) == []
+
+
+def test_a_token_works_only_in_the_browser_it_was_shown_in():
+    assert codes("submission_token", submission_token=token(browser="c" * 32)) == ["other_browser"]
 
 
 def test_every_empty_form_shows_the_same_questions_rendered_once_per_process(monkeypatch):

@@ -1,13 +1,13 @@
 """Whatever anyone types into the form, the answer is a page, never a server error."""
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consultations.forms import ConsultationRequestForm
 
-from .factories import form_data
+from .factories import browser_client, form_data
 
 FIELDS = [name for name in ConsultationRequestForm.base_fields if name != "submission_token"]
 EXPECTED = {200, 302, 429}
@@ -28,7 +28,7 @@ any_value = st.one_of(
 @given(st.dictionaries(st.sampled_from(FIELDS), any_value))
 def test_arbitrary_unicode_in_any_field_never_gives_a_server_error(overrides):
     # Start from a valid request so each example reaches deep validation and the save.
-    client = Client(raise_request_exception=True)
+    client = browser_client(raise_request_exception=True)
     response = client.post("/consultation/", form_data(**overrides))
     assert response.status_code in EXPECTED
 
@@ -43,5 +43,5 @@ def test_arbitrary_unicode_in_any_field_never_gives_a_server_error(overrides):
     st.fixed_dictionaries({name: st.text(max_size=200) for name in FIELDS + ["submission_token"]})
 )
 def test_every_field_arbitrary_at_once_never_gives_a_server_error(data):
-    response = Client(raise_request_exception=True).post("/consultation/", data)
+    response = browser_client(raise_request_exception=True).post("/consultation/", data)
     assert response.status_code in EXPECTED

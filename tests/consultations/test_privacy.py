@@ -4,11 +4,10 @@ import logging
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from consultations import services
 
-from .factories import PHI_PROBES, form_data
+from .factories import PHI_PROBES, browser_client, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_an_error_during_submit_leaves_no_submitted_value_in_logs_or_error_mail(
     submit_explodes, caplog, settings
 ):
     settings.ADMINS = [("Operations", "ops@clinic.test")]
-    client = Client(raise_request_exception=False)
+    client = browser_client(raise_request_exception=False)
     with caplog.at_level(logging.DEBUG):
         response = client.post("/consultation/", form_data())
     assert response.status_code == 500

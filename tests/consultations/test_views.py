@@ -11,7 +11,7 @@ from consultations.models import ConsultationRequest
 from outbox.models import OutboundEmail
 from outbox.services import outbound_email_send_due
 
-from .factories import PHI_PROBES, form_data, token
+from .factories import PHI_PROBES, browser_client, form_data, token
 
 URL = "/consultation/"
 pytestmark = pytest.mark.django_db
@@ -215,6 +215,48 @@ def test_tampered_token_is_refused_with_a_message_and_a_fresh_token(client):
     assert "quicker than we expected" in soup(response).get_text()
 
 
+def test_a_used_token_replayed_from_another_browser_learns_nothing(client, clinic_content):
+    used = token()
+    post(client, submission_token=used)
+    (first,) = ConsultationRequest.objects.all()
+
+    stranger = Client()  # another browser: no cookie of the browser the form was shown in
+    response = stranger.post(
+        URL, form_data(submission_token=used, full_name="Someone Else", email="x@example.net")
+    )
+    assert response.status_code == 200
+    assert "This form was already sent" in response.text
+    assert first.reference not in response.text
+    assert "/consultation/booking/" not in response.text
+    assert ConsultationRequest.objects.count() == 1
+    # Nor does the confirmation page of that browser show anything of the first request.
+    done = stranger.get(reverse("consultations:request_done"))
+    assert done.status_code == 302 and first.reference not in done.text
+
+
+def test_a_fresh_token_from_another_browser_is_renewed_with_the_answers_kept(client):
+    stranger = Client()
+    response = stranger.post(URL, form_data(submission_token=token(browser="c" * 32)))
+    assert response.status_code == 200
+    assert ConsultationRequest.objects.count() == 0
+    page = soup(response)
+    assert "opened in another browser" in page.find(id="error-summary").get_text()
+    assert page.find("input", {"name": "full_name"})["value"] == "Zoë Quintanilla-O'Brien"
+    # The renewed token belongs to this browser: sending again (later) creates the request.
+    renewed = submission_token_read(page.find("input", {"name": "submission_token"})["value"])
+    assert renewed.browser != "c" * 32
+    assert "consultation_form" in response.cookies
+
+
+def test_an_expired_token_is_renewed_with_the_answers_kept(client, settings):
+    settings.CONSULTATION_SUBMISSION_TOKEN_MAX_AGE_HOURS = 1
+    response = post(client, submission_token=token(seconds_ago=3700))
+    assert ConsultationRequest.objects.count() == 0
+    page = soup(response)
+    assert "open for a long time" in page.find(id="error-summary").get_text()
+    assert page.find("input", {"name": "full_name"})["value"] == "Zoë Quintanilla-O'Brien"
+
+
 def test_form_sent_too_fast_is_held_with_a_message_and_answers_kept(client):
     response = post(client, submission_token=token(seconds_ago=1))
     assert response.status_code == 200
@@ -240,7 +282,7 @@ def test_rate_limit_per_client_gives_a_clear_message_and_keeps_answers(client, s
     assert "try again later" in page.find(id="error-summary").get_text()
     assert page.find("input", {"name": "email"})["value"] == "Zoe.Quintanilla@Example.org"
     assert ConsultationRequest.objects.count() == 2
-    other = Client(REMOTE_ADDR="203.0.113.9")
+    other = browser_client(REMOTE_ADDR="203.0.113.9")
     assert other.post(URL, form_data()).status_code == 302
 
 

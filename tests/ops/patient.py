@@ -21,11 +21,14 @@ def hidden_value(html, name):
 
 
 def open_form(server):
-    """GET the form: its CSRF cookie and the hidden fields a browser would send back."""
+    """GET the form: its cookies and the hidden fields a browser would send back."""
     page = server.request("GET", FORM)
     assert page.status == 200, page.text
+    cookies = set_cookies(page)
     return {
-        "csrftoken": set_cookies(page)["csrftoken"],
+        "csrftoken": cookies["csrftoken"],
+        # The submission token works only in the browser it was shown in (this cookie).
+        "cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
         "csrfmiddlewaretoken": hidden_value(page.text, "csrfmiddlewaretoken"),
         "submission_token": hidden_value(page.text, "submission_token"),
     }
@@ -48,7 +51,7 @@ def send_form(server, opened, answers=None, *, timeout=30):
         body=urlencode(fields),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={opened['csrftoken']}",
+            "Cookie": opened["cookie"],
             "Origin": f"https://127.0.0.1:{server.port}",
         },
         timeout=timeout,

@@ -5,9 +5,9 @@ import json
 import logging
 
 import pytest
-from django.test import Client
 
 from ops.logging import JsonFormatter
+from tests.consultations.factories import browser_client
 
 PROXY_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
@@ -33,7 +33,7 @@ def json_log():
 @pytest.fixture
 def failing_client(db, settings):
     settings.ROOT_URLCONF = "tests.ops.urls_failing"
-    return Client(raise_request_exception=False)
+    return browser_client(raise_request_exception=False)
 
 
 def test_error_line_is_json_with_request_id_method_path_and_traceback(failing_client, json_log):
