@@ -18,13 +18,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.debug import sensitive_post_parameters
-from phonenumber_field.phonenumber import PhoneNumber
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
-from phi.crypto import email_blind_index, phone_blind_index
 
-from . import services
+from . import search, services
 from .admin_forms import AssignForm, NoteForm, ScreeningForm, TransitionForm
 from .answers import ANSWER_GROUPS
 from .models import ConsultationNote, ConsultationRequest
@@ -141,6 +139,34 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PersonSearchFilter(admin.SimpleListFilter):
+    """The change list filtered by a search for an e-mail address or phone number.
+
+    The address carries an opaque id; what it stands for (a blind index) is in the session of
+    the staff member who searched, so no e-mail or phone is ever in a URL, link or Referer.
+    """
+
+    title = "search"
+    parameter_name = "person"
+
+    def lookups(self, request, model_admin):
+        # Only the search in the address is listed; without a choice the filter would not run.
+        search_id = request.GET.get(self.parameter_name)
+        if not search_id:
+            return []
+        found = search.person_search_recall(request.session, search_id)
+        return [(search_id, f"for {found[2]}" if found else "expired: search again")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        found = search.person_search_recall(request.session, self.value())
+        if found is None:
+            return queryset.none()  # another session's search, or one that has expired
+        field, blind_index, _label = found
+        return queryset.filter(**{field: blind_index})
+
+
 class TriageChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
@@ -173,6 +199,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     )
     list_display_links = ("reference",)
     list_filter = (
+        PersonSearchFilter,
         StatusFilter,
         AssigneeFilter,
         OverdueFilter,
@@ -192,6 +219,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     )
     actions = ("assign_to_me", "mark_spam", "close_as_duplicate", "export_csv")
     change_form_template = "admin/consultations/consultationrequest/change_form.html"
+    change_list_template = "admin/consultations/consultationrequest/change_list.html"
     readonly_fields = (
         *TRIAGE_FIELDS,
         "symptoms_list",
@@ -243,7 +271,43 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             self._refuse_forbidden_action(request)
         if not self.has_view_permission(request):
             self._deny(request, detail="change list")
+        term = request.GET.get("q", "")
+        if term and search.reference_in(term) is None:
+            # Only references are searched through the address; anything else may be PHI.
+            messages.warning(
+                request,
+                "Search for e-mail addresses and phone numbers with the search box above the "
+                "list: they are never put in a page's address.",
+            )
+            return HttpResponseRedirect(
+                reverse("admin:consultations_consultationrequest_changelist")
+            )
         return super().changelist_view(request, extra_context)
+
+    def search_view(self, request):
+        """The search box posts here: a reference goes into the address as `q`; an e-mail or
+        phone is remembered in the session and the list is filtered by an opaque id."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            self._deny(request, detail="search")
+        changelist = reverse("admin:consultations_consultationrequest_changelist")
+        term = request.POST.get("term", "")
+        reference = search.reference_in(term)
+        if reference is not None:
+            return HttpResponseRedirect(f"{changelist}?q={reference}")
+        person = search.person_search_for(term)
+        if person is None:
+            if term.strip():
+                messages.warning(
+                    request,
+                    "Nothing was searched: enter a reference (TKW-XXXX-XXXX), or a person's "
+                    "whole e-mail address or phone number.",
+                )
+            return HttpResponseRedirect(changelist)
+        audit_record(actor=request.user, action=person.audit_action, http_request=request)
+        search_id = search.person_search_remember(request.session, person)
+        return HttpResponseRedirect(f"{changelist}?person={search_id}")
 
     def _refuse_forbidden_action(self, request):
         # Django quietly ignores an action the user may not run ("no action selected"); a
@@ -288,30 +352,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return obj.get_preferred_contact_method_display() or "—"
 
     def get_search_results(self, request, queryset, search_term):
-        """Reference, or exact e-mail / phone through the blind indexes (audit-logged).
-
-        Anything else matches nothing: encrypted answers cannot be searched, and a free-text
-        search over names would mean decrypting the table.
-        """
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if term.upper().startswith("TKW-"):
-            return queryset.filter(reference=term.upper()), False
-        if "@" in term:
-            results = queryset.filter(email_blind_index=email_blind_index(term))
-            self._audit_search(request, AuditEntry.Action.SEARCHED_EMAIL)
-            return results, False
-        phone = PhoneNumber.from_string(term) if any(c.isdigit() for c in term) else None
-        if phone is not None and phone.is_valid():
-            results = queryset.filter(phone_blind_index=phone_blind_index(phone.as_e164))
-            self._audit_search(request, AuditEntry.Action.SEARCHED_PHONE)
-            return results, False
-        return queryset.none(), False
-
-    def _audit_search(self, request, action):
-        if request.method == "GET":  # not again when an action is posted from the results
-            audit_record(actor=request.user, action=action, http_request=request)
+        """A reference only (the search box posts e-mail and phone searches to search_view)."""
+        reference = search.reference_in(search_term)
+        if reference is None:
+            return queryset if not search_term.strip() else queryset.none(), False
+        return queryset.filter(reference=reference), False
 
     # --- Detail page ------------------------------------------------------------------------
 
@@ -381,7 +426,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             )
             for step in self.STEPS
         ]
-        return steps + super().get_urls()
+        search_url = path(
+            "search/",
+            wrap(sensitive_post_parameters()(self.search_view)),
+            name="{}_{}_search".format(*info),
+        )
+        return [search_url, *steps, *super().get_urls()]
 
     def _visible_object_or_deny(self, request, object_id):
         obj = self.get_object(request, object_id) if str(object_id).isdigit() else None

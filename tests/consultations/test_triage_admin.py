@@ -3,10 +3,12 @@
 import csv
 import datetime
 import io
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -112,16 +114,34 @@ def test_change_list_query_count_does_not_grow_with_the_page(coordinator_client,
 # --- Search --------------------------------------------------------------------------------------
 
 
+SEARCH = reverse("admin:consultations_consultationrequest_search")
+
+
+def search_for(client, term):
+    return client.post(SEARCH, {"term": term}, follow=True)
+
+
+def addresses_in(response):
+    """Every address the browser saw or could follow: redirects, links, forms, resources."""
+    found = [url for url, _status in response.redirect_chain]
+    page = BeautifulSoup(response.content, "html.parser")
+    for tag in page.find_all(True):
+        for attribute in ("href", "action", "src", "formaction"):
+            if tag.get(attribute):
+                found.append(tag[attribute])
+    return found
+
+
 def test_search_by_reference_and_by_exact_email_or_phone(coordinator_client):
     pat = person()
     other = person(email="someone@else.example", phone="+15125550999")
 
-    assert references_listed(coordinator_client.get(CHANGELIST, {"q": pat.reference.lower()})) == [
+    assert references_listed(search_for(coordinator_client, pat.reference.lower())) == [
         pat.reference
     ]
-    by_email = coordinator_client.get(CHANGELIST, {"q": "  pat.doe@EXAMPLE.org "})
+    by_email = search_for(coordinator_client, "  pat.doe@EXAMPLE.org ")
     assert references_listed(by_email) == [pat.reference]
-    by_phone = coordinator_client.get(CHANGELIST, {"q": "(512) 555-0111"})
+    by_phone = search_for(coordinator_client, "(512) 555-0111")
     assert references_listed(by_phone) == [pat.reference]
     assert other.reference not in by_phone.text
 
@@ -129,13 +149,56 @@ def test_search_by_reference_and_by_exact_email_or_phone(coordinator_client):
     assert actions == [("searched_email", "", ""), ("searched_phone", "", "")]
 
 
-@pytest.mark.parametrize("term", ["TKW-0000-0000", "nobody@nowhere.example", "Vexmoor", "12"])
+@pytest.mark.parametrize(
+    "term", ["pat.doe@example.org", "(512) 555-0111", "+15125550111", "5125550111"]
+)
+def test_a_search_by_email_or_phone_puts_it_in_no_url_nor_link(coordinator_client, term):
+    pat = person()
+    response = search_for(coordinator_client, term)
+    assert references_listed(response) == [pat.reference]
+    digits = "".join(c for c in term if c.isdigit())[-7:] or "no digits"
+    for url in [*addresses_in(response), response.request["QUERY_STRING"]]:
+        # The last, the page's own address: what the next page gets as its Referer.
+        decoded = unquote(unquote(url)).lower()
+        assert "pat.doe" not in decoded and "example.org" not in decoded, url
+        assert digits not in "".join(c for c in decoded if c.isdigit()), url
+
+
+def test_another_staff_members_search_id_shows_nothing(coordinator_client, make_staff, otp_login):
+    pat = person()
+    mine = search_for(coordinator_client, "pat.doe@example.org")
+    address = mine.redirect_chain[-1][0]
+    theirs = otp_login(Client(), make_staff("other", "Intake coordinator"))
+    assert pat.reference not in references_listed(theirs.get(address))
+
+
+def test_a_typed_address_with_an_email_is_not_searched(coordinator_client):
+    person()
+    response = coordinator_client.get(CHANGELIST, {"q": "pat.doe@example.org"})
+    assert response.status_code == 302
+    assert "pat.doe" not in response["Location"]
+    assert not AuditEntry.objects.filter(action="searched_email").exists()
+
+
+@pytest.mark.parametrize("term", ["TKW-0000-0000", "nobody@nowhere.example", "+15125550100"])
 def test_search_with_no_match_says_so(coordinator_client, term):
     person()
-    response = coordinator_client.get(CHANGELIST, {"q": term})
+    response = search_for(coordinator_client, term)
     assert response.status_code == 200
     assert references_listed(response) == []
     assert "0 consultation requests" in response.text
+
+
+@pytest.mark.parametrize("term", ["Vexmoor", "12"])
+def test_a_term_that_is_no_reference_email_or_phone_is_not_searched(coordinator_client, term):
+    response = search_for(coordinator_client, term)
+    assert "Nothing was searched" in response.text
+    assert term not in response.redirect_chain[-1][0]
+
+
+def test_search_needs_the_permission_to_see_requests(make_staff, otp_login):
+    editor = otp_login(Client(), make_staff("writer", "Content editor"))
+    assert editor.post(SEARCH, {"term": "pat.doe@example.org"}).status_code == 403
 
 
 # --- Detail page -----------------------------------------------------------------------------
