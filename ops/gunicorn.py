@@ -4,7 +4,10 @@ import json
 import traceback
 from datetime import UTC, datetime
 
+from django.conf import settings
 from gunicorn.glogging import Logger
+
+from phi.logging import path_redacted
 
 from .logging import JsonFormatter
 
@@ -14,7 +17,8 @@ class JsonLogger(Logger):
     one JSON object per request: time, request id, method, path, status, size, duration.
 
     No query string and no client address: the proxy in front keeps its own access log, and a
-    visitor's address next to a consultation request would be identifying.
+    visitor's address next to a consultation request would be identifying. Secrets in a path
+    (a booking link) are masked (LOG_PATH_REDACTIONS).
     """
 
     def setup(self, cfg):
@@ -33,7 +37,7 @@ class JsonLogger(Logger):
                 (value for name, value in resp.headers if name.lower() == "x-request-id"), None
             ),
             "method": req.method,
-            "path": req.path,
+            "path": path_redacted(req.path, settings.LOG_PATH_REDACTIONS),
             "status": resp.status_code,
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),

@@ -1,7 +1,10 @@
 """Log lines as JSON objects, one per line, for the log collector."""
 
+from django.conf import settings
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
+
+from phi.logging import path_redacted
 
 
 class JsonFormatter(BaseJsonFormatter):
@@ -23,4 +26,5 @@ class JsonFormatter(BaseJsonFormatter):
         super().add_fields(log_data, record, message_dict)
         if request is not None:
             log_data["method"] = getattr(request, "method", None)
-            log_data["path"] = getattr(request, "path", None)
+            path = getattr(request, "path", None)
+            log_data["path"] = path and path_redacted(path, settings.LOG_PATH_REDACTIONS)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from phi.fields import EncryptedListField
+from phi.fields import EncryptedListField, EncryptedTextField
 
 
 class OutboundEmail(models.Model):
@@ -40,7 +40,12 @@ class OutboundEmail(models.Model):
     # A patient's address is PHI, so the recipient list is encrypted like the request itself.
     recipients = EncryptedListField("recipients", help_text="Who receives it.")
     subject = models.CharField(max_length=200, help_text="Contains no PHI.")
-    body = models.TextField(help_text="Contains no PHI: a reference, a link, general information.")
+    # No PHI, but it can hold a working booking link, which is as good as the patient's key
+    # to their booking: encrypted, so a database copy or dump does not hand it out.
+    body = EncryptedTextField(
+        "body",
+        help_text="Contains no PHI: a reference, a link, general information. Encrypted at rest.",
+    )
     calendar_file = models.TextField(
         "calendar file",
         blank=True,

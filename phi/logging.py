@@ -6,6 +6,9 @@ The settings say what is PHI, so this module knows nothing of the apps that hold
 
 - `keys`: values under these names in a record's dict args or extras are removed (the
   consultation form's field names, say).
+- `path_redactions`: (regex, replacement) pairs applied to every string argument of a record,
+  for secrets that travel in a path (a patient's booking link); `path_redacted` applies the
+  same pairs to a path wherever else it is logged.
 - `paths` and `loggers`: for errors raised while handling a request under one of these path
   prefixes, or logged by one of these loggers, the exception messages (and those of the
   exceptions chained to it) are removed: a database error can echo the values it failed to
@@ -16,6 +19,7 @@ The settings say what is PHI, so this module knows nothing of the apps that hold
 """
 
 import logging
+import re
 from collections.abc import Mapping
 
 REDACTED = "[removed: may contain PHI]"
@@ -44,12 +48,25 @@ def _redact_exception(exc, seen):
     return surrogate
 
 
+def path_redacted(text, redactions):
+    """`text` with every (regex, replacement) of `redactions` applied."""
+    for pattern, replacement in redactions:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
 class RedactPHIFilter(logging.Filter):
-    def __init__(self, keys=(), paths=(), loggers=()):
+    def __init__(self, keys=(), paths=(), loggers=(), path_redactions=()):
         super().__init__()
         self.keys = ALWAYS_REDACTED_KEYS | frozenset(keys)
         self.paths = tuple(paths)
         self.loggers = tuple(loggers)
+        self.path_redactions = tuple(tuple(pair) for pair in path_redactions)
+
+    def _redact_paths(self, value):
+        if isinstance(value, str) and self.path_redactions:
+            return path_redacted(value, self.path_redactions)
+        return value
 
     def _handles_phi(self, record, request):
         if self.loggers and record.name.startswith(self.loggers):
@@ -64,6 +81,11 @@ class RedactPHIFilter(logging.Filter):
             }
         for key in self.keys.intersection(record.__dict__):
             setattr(record, key, REDACTED)
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._redact_paths(arg) for arg in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {key: self._redact_paths(arg) for key, arg in record.args.items()}
+        record.msg = self._redact_paths(record.msg)
 
         request = getattr(record, "request", None)
         if self._handles_phi(record, request):

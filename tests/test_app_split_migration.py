@@ -121,6 +121,10 @@ def test_moving_booking_and_the_outbox_keeps_every_row_and_every_secret(django_u
     about_request = OutboundEmail.objects.get(kind="patient_ack")
     assert about_request.regarding == f"consultations.consultationrequest:{request_pk}"
     assert about_request.recipients == ["zoe.q@example.org"]
+    assert about_request.body == "Your reference is TKW-MOVE-0001."
+    with connection.cursor() as cursor:  # encrypted at rest since outbox 0002
+        cursor.execute("SELECT body FROM consultations_outboundemail")
+        assert not any("TKW-MOVE-0001" in body for (body,) in cursor.fetchall())
     assert OutboundEmail.objects.get(kind="staff_alert").regarding == ""
 
     assert AuditEntry.objects.filter(reference="TKW-MOVE-0001").count() == 1

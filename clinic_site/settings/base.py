@@ -185,8 +185,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # The admin lives at a configurable path so it is not where scanners look first.
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 
-EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# Development prints mail to the console; production requires EMAIL_URL (prod.py).
+vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Texas Ketamine & Wellness Center <no-reply@localhost>"
 )
@@ -287,6 +287,10 @@ DJANGO_GUID = {
     "EXPOSE_HEADER": False,
 }
 
+# Secrets that travel in a path, masked wherever a path is logged: the patient's booking link
+# (gunicorn's access log, Django's request log, JSON lines).
+LOG_PATH_REDACTIONS = [(r"/consultation/booking/[^/\s?\"']+", "/consultation/booking/[link]")]
+
 # Log records pass these filters before any handler writes them. The consultation app's
 # PHI scrubber belongs in LOG_FILTERS too, so no handler can ever see a patient's words.
 LOG_FILTERS = {
@@ -301,6 +305,7 @@ LOG_FILTERS = {
         "keys": ANSWER_FIELDS,
         "paths": ["/consultation/"],
         "loggers": ["consultations", "booking", "outbox"],
+        "path_redactions": LOG_PATH_REDACTIONS,
     },
 }
 LOGGING = {

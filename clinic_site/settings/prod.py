@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment and has no default.
 
-A missing DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS or DATABASE_URL stops the start-up with
-ImproperlyConfigured naming the variable; so does a missing FIELD_ENCRYPTION_KEYS,
+A missing DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL or EMAIL_URL stops the start-up
+with ImproperlyConfigured naming the variable; so does a missing FIELD_ENCRYPTION_KEYS,
 BLIND_INDEX_KEY or CONSULTATION_ALERT_RECIPIENTS (consultation requests are PHI).
 """
 
@@ -21,6 +21,9 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the DJANGO_ALLOWED_HOSTS environment variable")
 DATABASES = {"default": database_from_environment(conn_max_age=60)}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No default: base.py's console backend would print patients' addresses and booking links
+# into the log. `check --deploy` also warns on a console or file backend set on purpose.
+vars().update(env.email("EMAIL_URL"))
 
 # --- Production hardening (issue 8) -----------------------------------------------------
 # TLS ends at the proxy in front of gunicorn (docs/deploy.md); it must set X-Forwarded-Proto

@@ -55,3 +55,18 @@ def test_production_settings_keep_cookies_secure_and_http_only():
         "SECURE_SSL_REDIRECT": True,
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
     }
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    env = example_environment()
+    del env["EMAIL_URL"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr
+
+
+def test_check_deploy_warns_when_production_mail_would_only_be_printed():
+    env = example_environment(EMAIL_URL="consolemail://")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "ops.W001" in result.stdout + result.stderr

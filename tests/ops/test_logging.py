@@ -1,8 +1,10 @@
 """Log lines are JSON, carry the request id, and errors carry enough to debug."""
 
+import datetime
 import io
 import json
 import logging
+from types import SimpleNamespace
 
 import pytest
 
@@ -67,3 +69,38 @@ def test_malformed_request_id_is_replaced_by_a_fresh_one(db, client, sent):
 
 def test_each_request_gets_its_own_id(db, client):
     assert client.get("/healthz")["X-Request-ID"] != client.get("/healthz")["X-Request-ID"]
+
+
+def test_a_booking_link_in_a_path_is_masked_in_request_log_lines(db, client, json_log):
+    token = "eyJrIjoiZmFrZSJ9:1vAbCd:s3cr3t-Signature"
+    response = client.get(f"/consultation/booking/{token}/")
+    assert response.status_code == 404  # an altered link
+    lines = json_log()
+    assert lines, "Django logs a 404 on django.request"
+    for line in lines:
+        assert token not in json.dumps(line)
+        assert "/consultation/booking/[link]/" in (line.get("path") or "") + line["message"]
+
+
+def test_gunicorn_access_lines_mask_a_booking_link():
+    from gunicorn.config import Config
+
+    from ops.gunicorn import JsonLogger
+
+    config = Config()
+    config.set("accesslog", "-")
+    logger = JsonLogger(config)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.access_log.addHandler(handler)
+    try:
+        logger.access(
+            SimpleNamespace(headers=[], status_code=200, sent=10),
+            SimpleNamespace(method="GET", path="/consultation/booking/secret-token-123/cancel/"),
+            {},
+            datetime.timedelta(milliseconds=5),
+        )
+    finally:
+        logger.access_log.removeHandler(handler)
+    (line,) = [json.loads(text) for text in stream.getvalue().splitlines()]
+    assert line["path"] == "/consultation/booking/[link]/cancel/"
