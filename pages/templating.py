@@ -26,12 +26,12 @@ from pages.models import Block
 from pages.structured_data import structured_data_script
 
 # The engine of the public site's templates. Views name it when they render: Django's own
-# engine is asked first otherwise, and missed, on every request (1-2 % of an uncached page).
+# engine is asked first otherwise, and misses, on every request.
 PUBLIC_TEMPLATES = "jinja2"
 
 
-# A static file's address is worked out once (each one cost 10-20 us a page): the manifest is
-# read once per process. Tests that change the static files' settings forget them.
+# A static file's address is worked out once per process, not on every page: the manifest is
+# read once. Tests that change the static files' settings forget them.
 @functools.cache
 def static(path):
     return static_url(path)
@@ -52,8 +52,8 @@ def date(value, format_string=None):
 
 
 def long_date(value):
-    """A day as the pages write it in sentences, "2 March 2026": `date("j F Y")` at a tenth of
-    the cost, which Django's general formatter spent parsing the format on every call."""
+    """A day as the pages write it in sentences, "2 March 2026": what `date("j F Y")` gives,
+    without Django's general formatter parsing the format on every call."""
     if value in (None, ""):
         return ""
     day = template_localtime(value)
@@ -73,7 +73,7 @@ _BR = Markup("<br>")
 
 
 def linebreaksbr(value):
-    """Django's `linebreaksbr`, escaping as Jinja2 does, at a tenth of the cost per call."""
+    """Django's `linebreaksbr`, escaping as Jinja2 does (markupsafe's public escape)."""
     text = str(value)
     if "\n" not in text and "\r" not in text:
         return escape(text)  # most paragraphs are one line
