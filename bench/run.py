@@ -4,7 +4,7 @@ Two gunicorn servers run the production setup on loopback (bench/server.py): one
 anonymous page cache on, one with it off. wrk loads each address for BENCH_SECONDS (10) with
 BENCH_CONNECTIONS (16) connections after a short warm-up. The rows are loaded in BENCH_ROUNDS
 (3) interleaved rounds and each figure is the median of its rounds: on a small shared machine
-one 10 s row swings by 10-15 %, and a slow spell then falls on every row alike. Rates are also
+a single row swings noticeably, and a slow spell then falls on every row alike. Rates are also
 given as a share of the bare view's rate, measured in the same run, so they mean the same on
 any machine.
 
@@ -41,9 +41,10 @@ PORT = int(os.environ.get("BENCH_PORT", "8301"))  # and PORT + 1 for the server 
 ADMIN = "/" + os.environ.get("DJANGO_ADMIN_URL", "admin/")
 FIBROMYALGIA = "/conditions/fibromyalgia/"
 
-# Targets (issue 9).
-CACHED_SHARE = 0.8
-UNCACHED_SHARE = 0.3
+# Targets (issues 9 and 20). Without a cache a page is rendered by ordinary, public-API code:
+# its budget is set for that, and the cached page carries the load.
+CACHED_SHARE = 0.9
+UNCACHED_SHARE = 0.2
 MAX_QUERIES = 4
 P99_MS = 50.0
 MAX_GZIP_BYTES = 30 * 1024

@@ -439,12 +439,16 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             self._deny(request, reference=obj.reference if obj else "", detail=request.path[-60:])
         return obj
 
+    def _missing_request_redirect(self, request):
+        messages.warning(request, "That consultation request does not exist (any more).")
+        return HttpResponseRedirect(reverse("admin:consultations_consultationrequest_changelist"))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self._visible_object_or_deny(request, object_id)
         if request.method != "GET":
             self._deny(request, reference=obj.reference if obj else "", detail="edit refused")
         if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._missing_request_redirect(request)
         audit_record(
             actor=request.user,
             action=AuditEntry.Action.VIEWED,
@@ -492,7 +496,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             if request.method != "POST":
                 return HttpResponseNotAllowed(["POST"])
             if obj is None:
-                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+                return self._missing_request_redirect(request)
             try:
                 message = getattr(self, f"_do_{step}")(request, obj)
             except PermissionDenied:

@@ -382,8 +382,9 @@ class ConsultationRequestForm(forms.Form):
         """The questions as crispy lays them out. The template writes the <form>, the CSRF
         and submission tokens, and the error summary around them.
 
-        crispy takes about 20 ms for this form, and every visitor's empty form is the same, so
-        that one is rendered once per process; a form holding answers is rendered every time.
+        crispy's layout is most of the cost of this page, and every visitor's empty form is the
+        same, so that one is rendered once per process; a form holding answers is rendered every
+        time.
         """
         if self.is_bound or self.initial.keys() - {"submission_token"}:
             return render_crispy_form(self)

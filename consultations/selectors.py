@@ -9,8 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from pages.models import Page
-from pages.prepared import SOME_PATH, SOME_TIME, PreparedRead
-from pages.selectors import fetch_with_menus_and_settings
+from pages.selectors import SiteTree, site_settings_for
 
 from .models import ConsultationRequest
 
@@ -18,20 +17,17 @@ PRIVACY_NOTICE_PATH = "/privacy/"
 NOTICE_UNAVAILABLE = "unavailable"
 
 
-# The published notice's title, address and words in reading order, in one query: the form
-# shows the notice's version on every visit. A notice without blocks gives one row of Nones.
-_privacy_notice_words = PreparedRead(
-    lambda path, now: (
+def _privacy_notice_words(*, now):
+    # The published notice's title, address and words in reading order, in one query: the form
+    # shows the notice's version on every visit. A notice without blocks gives one row of Nones.
+    return (
         Page.objects.published(at=now)
-        .filter(url_path=path)
+        .filter(url_path=PRIVACY_NOTICE_PATH)
         .order_by("blocks__position", "blocks__pk")
         .values_list(
             "title", "url_path", "blocks__kind", "blocks__heading", "blocks__text", "blocks__items"
         )
-    ),
-    path=SOME_PATH,
-    now=SOME_TIME,
-)
+    )
 
 
 @dataclass(frozen=True)
@@ -50,20 +46,17 @@ def privacy_notice_current():
     prove which text a patient agreed to. When no notice is published the version says
     "unavailable", honestly.
     """
-    return _privacy_notice_from_rows(
-        _privacy_notice_words.fetch(path=PRIVACY_NOTICE_PATH, now=timezone.now())
-    )
+    return _privacy_notice_from_rows(list(_privacy_notice_words(now=timezone.now())))
 
 
 def privacy_notice_for_page(request):
     """The published privacy notice, as `privacy_notice_current` gives it, read with the menus
-    and settings of the page that shows it: on PostgreSQL the form's reads share one round
-    trip (`fetch_with_menus_and_settings`)."""
+    and settings of the page that shows it, at the same moment, so that they agree on what is
+    published."""
     now = timezone.now()
-    (rows,) = fetch_with_menus_and_settings(
-        request, (_privacy_notice_words, {"path": PRIVACY_NOTICE_PATH, "now": now}), now=now
-    )
-    return _privacy_notice_from_rows(rows)
+    SiteTree.for_request(request, now=now)
+    site_settings_for(request)
+    return _privacy_notice_from_rows(list(_privacy_notice_words(now=now)))
 
 
 def _privacy_notice_from_rows(rows):

@@ -50,5 +50,5 @@ def pre_fork(server, worker):
     """In the master, before each worker is forked: hide the app's objects from the garbage
     collector. Otherwise a new worker's first full collection walks the whole heap it inherited,
     writing to every object and so copying every memory page it shares with the master. Under
-    load, each worker recycled by max_requests showed up as a 100-460 ms p99 stall."""
+    load, each worker recycled by max_requests showed up as a p99 stall."""
     gc.freeze()

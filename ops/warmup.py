@@ -2,7 +2,7 @@
 
 gunicorn loads the app once in its master (preload_app) and forks every worker from it. Warmed
 there, a worker recycled by max_requests starts with the URLconf imported and every public
-template compiled, instead of spending about 150 ms on them inside a patient's first request.
+template compiled, instead of doing that work inside a patient's first request.
 """
 
 from crispy_forms.utils import render_crispy_form
@@ -22,10 +22,10 @@ def warm_up():
     public_templates = engines["jinja2"].env
     for name in public_templates.list_templates():
         public_templates.get_template(name)
-    # crispy lays the form's questions out with Django templates, compiled on first use: that
-    # cost a new worker's first form 50-70 ms, a p99 spike each time max_requests recycled one.
+    # crispy lays the form's questions out with Django templates, compiled on first use: done
+    # there, it slowed a new worker's first form, a p99 spike each time max_requests recycled one.
     render_crispy_form(ConsultationRequestForm())
-    # A backend imports its client when first set up (django-redis: about 9 ms of a new worker's
-    # first page); both backends in use connect only when first asked for something.
+    # A backend imports its client when first set up (django-redis's is a noticeable part of a
+    # new worker's first page); both backends in use connect only when first asked for something.
     for alias in settings.CACHES:
         caches[alias]  # noqa: B018

@@ -1,5 +1,5 @@
-"""A view's address, worked out once per process: `reverse()` cost 10-30 us a call, and a public
-page asks for the same few addresses on every visit.
+"""A view's address, worked out once per process: `reverse()` walks the URLconf on every call,
+and a public page asks for the same few addresses on every visit.
 
 An address without arguments depends only on the URLconf and the script prefix the site runs
 under, so it is kept per prefix; tests that change the URLconf forget them.

@@ -229,6 +229,21 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             *super().get_urls(),
         ]
 
+    def _preview_formsets(self, request, unsaved, *, change):
+        """The inline formsets of the posted page form, bound as the admin's own view binds
+        them (get_formsets_with_inlines, get_formset_kwargs)."""
+        formsets, prefixes = [], {}
+        for formset_class, inline in self.get_formsets_with_inlines(
+            request, *([unsaved] if change else [])
+        ):
+            prefix = formset_class.get_default_prefix()
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+            if prefixes[prefix] != 1 or not prefix:
+                prefix = f"{prefix}-{prefixes[prefix]}"
+            kwargs = self.get_formset_kwargs(request, unsaved, inline, prefix)
+            formsets.append(formset_class(**kwargs))
+        return formsets
+
     def preview_view(self, request, object_id=None):
         """The change form's content rendered as the public page, without saving anything.
 
@@ -255,7 +270,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         form = form_class(request.POST, request.FILES, instance=page)
         form_valid = form.is_valid()
         unsaved = form.instance
-        formsets, _ = self._create_formsets(request, unsaved, change=page is not None)
+        formsets = self._preview_formsets(request, unsaved, change=page is not None)
         if not (all_valid(formsets) and form_valid):
             errors = [form.errors.as_text()] if form.errors else []
             errors += [str(formset.non_form_errors()) for formset in formsets]
@@ -270,7 +285,8 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             f.instance
             for formset in formsets
             for f in formset.forms
-            if not formset._should_delete_form(f) and (f.instance.pk or f.has_changed())
+            if not (formset.can_delete and f.cleaned_data.get("DELETE"))
+            and (f.instance.pk or f.has_changed())
         ]
         return views.render_unsaved_preview(request, unsaved, blocks)
 

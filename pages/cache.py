@@ -113,8 +113,8 @@ def _cache_key(request):
 
 @functools.lru_cache(maxsize=1024)
 def _routed_to_published_pages(urlconf, path_info):
-    # Remembered per address: routing it again on every visit cost about 20 us of the 290 a
-    # cached page takes. Bounded, as anyone can type an address; keyed by the URLconf, which
+    # Remembered per address: routing it again on every visit was a visible share of what a
+    # cached page costs. Bounded, as anyone can type an address; keyed by the URLconf, which
     # tests and per-request routing may change.
     try:
         view = resolve(path_info, urlconf).func

@@ -6,60 +6,28 @@ from typing import ClassVar
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from .models import Block, BlockContent, Image, MedicalReviewer, Page, SiteSettings
-from .prepared import SOME_PATH, SOME_PK, SOME_TIME, PreparedRead, fetch_together
+from .models import Block, BlockContent, Image, Page, SiteSettings
 
 _NAV_FIELDS = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
 
-_published_nav_rows = PreparedRead(
-    lambda now: (
-        Page.objects.published(at=now).order_by("menu_order", "title").values_list(*_NAV_FIELDS)
-    ),
-    now=SOME_TIME,
-)
-
-
-def _in_model_order(model, names):
-    # Model.from_db() takes a subset of the fields only in the model's own order.
-    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
-
-
 # What a published page shows of itself, its reviewer and its hero image; the rest (schedule,
 # menu order, status, the image's file...) is for editing, and stays deferred.
-_PAGE_FIELDS = _in_model_order(
-    Page,
-    {
-        "id",
-        "title",
-        "seo_title",
-        "menu_title",
-        "meta_description",
-        "parent_id",
-        "url_path",
-        "medical_reviewer_id",
-        "last_reviewed_on",
-        "next_review_due",
-        "hero_image_id",
-        "first_published_at",
-        "updated_at",
-    },
-)
-_REVIEWER_FIELDS = _in_model_order(MedicalReviewer, {"id", "name", "credentials"})
-# What a page shows of an image; its other fields stay deferred (reading one costs a query).
-_IMAGE_FIELDS = _in_model_order(Image, {"id", "alt_text", "decorative", "renditions"})
-_published_page_at = PreparedRead(
-    lambda path, now: (
-        Page.objects.published(at=now)
-        .filter(url_path=path)
-        .order_by("pk")
-        .values_list(
-            *_PAGE_FIELDS,
-            *(f"medical_reviewer__{name}" for name in _REVIEWER_FIELDS),
-            *(f"hero_image__{name}" for name in _IMAGE_FIELDS),
-        )[:1]
-    ),
-    path=SOME_PATH,
-    now=SOME_TIME,
+_PAGE_FIELDS = (
+    "title",
+    "seo_title",
+    "menu_title",
+    "meta_description",
+    "parent_id",
+    "url_path",
+    "medical_reviewer__name",
+    "medical_reviewer__credentials",
+    "last_reviewed_on",
+    "next_review_due",
+    "hero_image__alt_text",
+    "hero_image__decorative",
+    "hero_image__renditions",
+    "first_published_at",
+    "updated_at",
 )
 _BODY_BLOCK_FIELDS = (
     "kind",
@@ -73,22 +41,17 @@ _BODY_BLOCK_FIELDS = (
 )
 
 
-def _body_rows(**page):
-    return (
-        Block.objects.filter(**page)
-        .in_reading_order()
-        .values_list(*_BODY_BLOCK_FIELDS, *(f"image__{name}" for name in _IMAGE_FIELDS))
+def _loaded_in_model_order(model, names):
+    # Model.from_db() takes the loaded fields in the model's own order.
+    return tuple(
+        field.attname
+        for field in model._meta.get_fields()
+        if field.concrete and field.attname in names
     )
 
 
-_body_rows_of_page = PreparedRead(lambda page_id: _body_rows(page_id=page_id), page_id=SOME_PK)
-# The same, found by the page's address: read alongside the page itself (`read_published_page`).
-_body_rows_at_path = PreparedRead(lambda path: _body_rows(page__url_path=path), path=SOME_PATH)
-_SETTINGS_FIELDS = tuple(field.attname for field in SiteSettings._meta.concrete_fields)
-_site_settings_row = PreparedRead(
-    lambda pk: SiteSettings.objects.filter(pk=pk).values_list(*_SETTINGS_FIELDS)[:1],
-    pk=SOME_PK,
-)
+# What a page shows of an image; its other fields stay deferred (reading one costs a query).
+_IMAGE_FIELDS = _loaded_in_model_order(Image, {"id", "alt_text", "decorative", "renditions"})
 
 
 @dataclass
@@ -120,8 +83,11 @@ class SiteTree:
                 parent.children.append(row)
 
     @classmethod
-    def load(cls):
-        return cls.from_rows(_published_nav_rows.fetch(now=timezone.now()))
+    def load(cls, *, now=None):
+        rows = (
+            Page.objects.published(at=now).order_by("menu_order", "title").values_list(*_NAV_FIELDS)
+        )
+        return cls.from_rows(rows)
 
     @classmethod
     def from_rows(cls, nav_rows):
@@ -140,11 +106,11 @@ class SiteTree:
         return cls(rows)
 
     @classmethod
-    def for_request(cls, request):
+    def for_request(cls, request, *, now=None):
         """The tree, read once per request however many views and templates ask for it."""
         tree = getattr(request, "_site_tree", None)
         if tree is None:
-            tree = request._site_tree = cls.load()
+            tree = request._site_tree = cls.load(now=now)
         return tree
 
     def menu(self):
@@ -169,64 +135,27 @@ class SiteTree:
         return row.children if row else []
 
 
-def _model_from_row(model, field_names, values):
-    """A model instance from a read's columns, as a queryset builds it; None for a missing
-    related row. Fields left out stay deferred."""
-    if values[0] is None:
-        return None
-    return model.from_db(model.objects.db, field_names, values)
-
-
-def fetch_with_menus_and_settings(request, *reads, now):
-    """The rows of `reads`, each given as `(read, values)`, as `fetch_together` gives them,
-    read with the site's menus and settings, which every public page shows.
-
-    Those are kept for the request (`SiteTree.for_request`, `site_settings_for`), so a page
-    costs no query of its own for them, and on PostgreSQL every read shares one round trip.
-    The menus list the pages published at `now`: give the moment the other reads use, so that
-    a page and its menus agree.
-    """
-    nav_rows, settings_rows, *rows = fetch_together(
-        (_published_nav_rows, {"now": now}),
-        (_site_settings_row, {"pk": SiteSettings.singleton_instance_id}),
-        *reads,
-    )
-    request._site_tree = SiteTree.from_rows(nav_rows)
-    request._site_settings = _site_settings_from_rows(settings_rows)
-    return rows
-
-
 def read_published_page(request, url_path):
-    """The published page at this address and its body blocks, or (None, []), read with the
-    site's menus and settings (`fetch_with_menus_and_settings`)."""
+    """The published page at this address and its body blocks, or (None, []).
+
+    The page comes with its reviewer and hero image in one query; the site's menus and
+    settings, which every page shows, are read for the request at the same moment, so a page
+    and its menus agree on what is live.
+    """
     now = timezone.now()
-    page_rows, body_rows = fetch_with_menus_and_settings(
-        request,
-        (_published_page_at, {"path": url_path, "now": now}),
-        (_body_rows_at_path, {"path": url_path}),
-        now=now,
+    SiteTree.for_request(request, now=now)
+    site_settings_for(request)
+    page = (
+        Page.objects.published(at=now)
+        .filter(url_path=url_path)
+        .select_related("medical_reviewer", "hero_image")
+        .only(*_PAGE_FIELDS)
+        .order_by("pk")
+        .first()
     )
-    page = _page_from_rows(page_rows)
     if page is None:
         return None, []
-    return page, _body_from_rows(body_rows)
-
-
-def _page_from_rows(rows):
-    """The page of a page read, or None, with its reviewer and hero image: read as plain
-    columns and built into models here, as a select_related() query would build them,
-    without its upkeep on every visit."""
-    if not rows:
-        return None
-    row = rows[0]
-    reviewer_starts = len(_PAGE_FIELDS)
-    image_starts = reviewer_starts + len(_REVIEWER_FIELDS)
-    page = _model_from_row(Page, _PAGE_FIELDS, row[:reviewer_starts])
-    page.medical_reviewer = _model_from_row(
-        MedicalReviewer, _REVIEWER_FIELDS, row[reviewer_starts:image_starts]
-    )
-    page.hero_image = _model_from_row(Image, _IMAGE_FIELDS, row[image_starts:])
-    return page
+    return page, page_body(page)
 
 
 def page_for_preview(pk):
@@ -283,35 +212,32 @@ class BodyBlock(BlockContent):
 def page_body(page):
     """A page's blocks as the page shows them, in reading order, each image in the same query.
 
-    Plain rows rather than Block instances (those are for editing: `page_blocks`). A long page
-    has sixty blocks or more, and building models for them cost more than rendering them.
+    Plain rows rather than Block instances (those are for editing: `page_blocks`): a long page
+    has sixty blocks or more, and a model instance's upkeep buys a reader nothing.
     """
-    return _body_from_rows(_body_rows_of_page.fetch(page_id=page.pk))
-
-
-def _body_from_rows(rows):
+    rows = (
+        Block.objects.filter(page_id=page.pk)
+        .in_reading_order()
+        .values_list(*_BODY_BLOCK_FIELDS, *(f"image__{name}" for name in _IMAGE_FIELDS))
+    )
     image_starts = len(_BODY_BLOCK_FIELDS)
     return [
         BodyBlock(
             *row[:image_starts],
-            # Most blocks have no image: no model to build, nor a call to find that out.
-            image=None
-            if row[image_starts] is None
-            else _model_from_row(Image, _IMAGE_FIELDS, row[image_starts:]),
+            image=None if row[image_starts] is None else _image_from_row(row[image_starts:]),
         )
         for row in rows
     ]
 
 
+def _image_from_row(values):
+    # As a queryset builds a model from the columns it read: the others stay deferred.
+    return Image.from_db(Image.objects.db, _IMAGE_FIELDS, values)
+
+
 def site_settings():
     """The clinic's settings, created with their defaults the first time they are asked for."""
-    return _site_settings_from_rows(_site_settings_row.fetch(pk=SiteSettings.singleton_instance_id))
-
-
-def _site_settings_from_rows(rows):
-    if not rows:
-        return SiteSettings.get_solo()
-    return _model_from_row(SiteSettings, _SETTINGS_FIELDS, rows[0])
+    return SiteSettings.get_solo()
 
 
 def site_settings_for(request):

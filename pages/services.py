@@ -7,6 +7,7 @@ from pathlib import Path
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -150,7 +151,7 @@ def image_save(*, image):
     deleted after the transaction commits.
     """
     replaced = None
-    if image.file and not image.file._committed:
+    if _is_new_upload(image):
         if image.pk:
             replaced = Image.objects.filter(pk=image.pk).values_list("file", "renditions").first()
         processed = images.process_upload(image.file.file)
@@ -161,6 +162,17 @@ def image_save(*, image):
     if replaced:
         transaction.on_commit(lambda: images.delete_files(*replaced))
     return image
+
+
+def _is_new_upload(image):
+    if not image.file:
+        return False
+    if image.pk:
+        stored_name = Image.objects.filter(pk=image.pk).values_list("file", flat=True).first()
+        if stored_name == image.file.name:
+            return False  # the stored file, left as it was
+    # A file chosen in a form arrives as an UploadedFile; one already in storage does not.
+    return isinstance(image.file.file, UploadedFile)
 
 
 def page_reading_ease_store(*, page, blocks):

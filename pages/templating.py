@@ -19,7 +19,6 @@ from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
-from jinja2.compiler import CodeGenerator, optimizeconst
 from markupsafe import Markup, escape
 
 from pages.addresses import url
@@ -27,12 +26,12 @@ from pages.models import Block
 from pages.structured_data import structured_data_script
 
 # The engine of the public site's templates. Views name it when they render: Django's own
-# engine is asked first otherwise, and missed, on every request (1-2 % of an uncached page).
+# engine is asked first otherwise, and misses, on every request.
 PUBLIC_TEMPLATES = "jinja2"
 
 
-# A static file's address is worked out once (each one cost 10-20 us a page): the manifest is
-# read once per process. Tests that change the static files' settings forget them.
+# A static file's address is worked out once per process, not on every page: the manifest is
+# read once. Tests that change the static files' settings forget them.
 @functools.cache
 def static(path):
     return static_url(path)
@@ -53,8 +52,8 @@ def date(value, format_string=None):
 
 
 def long_date(value):
-    """A day as the pages write it in sentences, "2 March 2026": `date("j F Y")` at a tenth of
-    the cost, which Django's general formatter spent parsing the format on every call."""
+    """A day as the pages write it in sentences, "2 March 2026": what `date("j F Y")` gives,
+    without Django's general formatter parsing the format on every call."""
     if value in (None, ""):
         return ""
     day = template_localtime(value)
@@ -74,7 +73,7 @@ _BR = Markup("<br>")
 
 
 def linebreaksbr(value):
-    """Django's `linebreaksbr`, escaping as Jinja2 does, at a tenth of the cost per call."""
+    """Django's `linebreaksbr`, escaping as Jinja2 does (markupsafe's public escape)."""
     text = str(value)
     if "\n" not in text and "\r" not in text:
         return escape(text)  # most paragraphs are one line
@@ -165,74 +164,11 @@ def open_graph_image(request, image):
     )
 
 
-def _replaced_text(value):
-    # The replacements of markupsafe's own pure-Python escape, in its order.
-    return (
-        value.replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
-
-
-try:
-    # markupsafe's C escaping of a plain string, the work `escape()` does before wrapping the
-    # result: half the cost of the replacements above. Private to markupsafe, hence the
-    # fallback; test_templates.py checks both give what `escape()` gives.
-    from markupsafe._speedups import _escape_inner as _escaped_text
-except ImportError:  # pragma: no cover - markupsafe without its compiled speedups
-    _escaped_text = _replaced_text
-
-
-def escape_output(value):
-    """What `{{ value }}` prints: markupsafe's `escape()`, character for character, as a plain
-    string. `escape()` wraps every result in a Markup object, which the template only joins
-    into the page: at two hundred values a page, that wrapping cost a tenth of its render."""
-    if value.__class__ is not str:
-        if hasattr(value, "__html__"):
-            return value.__html__()
-        value = str(value)
-    return _escaped_text(value)
-
-
-class _PlainOutputCodeGenerator(CodeGenerator):
-    """Compiles templates whose printed values are escaped by `escape_output`, and whose
-    `a.b` tries Python's own `getattr()` before Jinja2's.
-
-    A compiled template calls the name `escape` only for what it prints (filters, macros and
-    `{% set %}` blocks make their Markup elsewhere), so binding that name at the end of the
-    module, before any template code runs, changes nothing else.
-    """
-
-    def visit_Template(self, node, frame=None):
-        super().visit_Template(node, frame)
-        self.writeline("from pages.templating import escape_output as escape")
-
-    @optimizeconst
-    def visit_Getattr(self, node, frame):
-        # Jinja2 compiles `a.b` to a call of environment.getattr(), which tries getattr(a, "b")
-        # and only then a["b"] or an Undefined. A long page does that four hundred times, and
-        # the Python-level call cost a twentieth of its render: here the built-in getattr()
-        # with a default answers first, in C, and Jinja2's is called only when it finds nothing.
-        if self.environment.is_async:
-            return super().visit_Getattr(node, frame)
-        found, owner = self.temporary_identifier(), self.temporary_identifier()
-        self.write(f"({found} if ({found} := getattr(({owner} := ")
-        self.visit(node.node, frame)
-        self.write(f"), {node.attr!r}, missing)) is not missing")
-        self.write(f" else environment.getattr({owner}, {node.attr!r}))")
-
-
-class SiteEnvironment(Environment):
-    code_generator_class = _PlainOutputCodeGenerator
-
-
 def environment(**options):
     options.pop("autoescape", None)
     options.pop("undefined", None)
     # Like Django templates, a missing value prints nothing rather than failing the page.
-    env = SiteEnvironment(autoescape=True, undefined=ChainableUndefined, **options)
+    env = Environment(autoescape=True, undefined=ChainableUndefined, **options)
     env.globals.update(
         static=static,
         url=url,

@@ -79,10 +79,10 @@ ROOT_URLCONF = "clinic_site.urls"
 WSGI_APPLICATION = "clinic_site.wsgi.application"
 
 # Two engines. The public site (templates/jinja2/) renders with Jinja2, which compiles a page
-# to Python and renders a long education page several times faster than Django's templates:
-# it is what lets an uncached page keep up (issue 9). The admin, staff pages, crispy forms' own
-# templates and e-mails stay on Django templates. Django asks this engine first, so a name
-# found in both would be a Django template; tests keep the two sets of names apart.
+# to Python and renders a long education page much faster than Django's templates: it is what
+# lets an uncached page keep up (issue 9; docs/performance.md). The admin, staff pages, crispy
+# forms' own templates and e-mails stay on Django templates. Django asks this engine first, so
+# a name found in both would be a Django template; tests keep the two sets of names apart.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -120,7 +120,8 @@ def database_from_environment(*, default_url=environ.Env.NOTSET, conn_max_age=0)
     if database["ENGINE"] == "django.db.backends.postgresql":
         # Values travel apart from the SQL, so a statement a connection runs again and again
         # (the four reads behind every public page) is prepared once and PostgreSQL skips
-        # parsing and planning it: 3.3 -> 2.5 ms for the fibromyalgia page uncached (issue 9).
+        # parsing and planning it on every uncached page (issue 9; docs/performance.md). These
+        # are Django's and psycopg's documented options.
         # An empty DATABASE_PREPARE_THRESHOLD turns preparing off, for a connection pooler in
         # transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
         options = database.setdefault("OPTIONS", {})

@@ -4,6 +4,7 @@ view living only in the benchmark's URLs, and the reading of wrk's report."""
 import pytest
 from django.urls import resolve
 
+from bench import run
 from bench.run import median_of, parse_wrk
 
 PUBLIC_PATHS = ["/", "/conditions/", "/conditions/fibromyalgia/", "/about/", "/privacy/"]
@@ -81,3 +82,49 @@ def test_each_figure_is_the_median_of_its_rounds():
 def test_a_round_where_no_request_finished_leaves_the_latency_unknown():
     runs = [{"rate": 0.0, "p50": None, "p99": None}, {"rate": 2.0, "p50": 900.0, "p99": 990.0}]
     assert median_of(runs) == {"rate": 1.0, "p50": None, "p99": None}
+
+
+def _measured(*, cached, uncached, queries=4, p99=20.0):
+    """The table's rows as a run would leave them, with these shares of a bare view's 1,000/s."""
+    rows = {
+        name: run.Row(row.label, row.path, row.cached, row.signed_in, row.public)
+        for name, row in run.ROWS.items()
+    }
+    for row in rows.values():
+        row.rate, row.p50, row.p99, row.queries = 1000.0, 5.0, p99, queries
+        row.bytes_raw, row.bytes_gzip, row.scripts = 90_000, 20_000, []
+    rows["fibromyalgia"].rate = cached * 1000.0
+    rows["fibromyalgia-uncached"].rate = uncached * 1000.0
+    return rows
+
+
+def _missed(monkeypatch, **figures):
+    monkeypatch.setattr(run, "ROWS", _measured(**figures))
+    return [description for description, met, fails_run in run.targets() if not met]
+
+
+def test_the_budgets_are_those_of_issue_20():
+    assert (run.CACHED_SHARE, run.UNCACHED_SHARE, run.MAX_QUERIES, run.P99_MS) == (
+        0.9,
+        0.2,
+        4,
+        50.0,
+    )
+
+
+def test_a_run_at_the_budgets_meets_every_target(monkeypatch):
+    assert _missed(monkeypatch, cached=0.9, uncached=0.2, queries=4, p99=49.9) == []
+
+
+@pytest.mark.parametrize(
+    ("figures", "missed"),
+    [
+        ({"cached": 0.89, "uncached": 0.5}, "cache warm ≥ 0.9×"),
+        ({"cached": 1.0, "uncached": 0.19}, "caching off ≥ 0.2×"),
+        ({"cached": 1.0, "uncached": 0.5, "queries": 5}, "≤ 4 queries"),
+        ({"cached": 1.0, "uncached": 0.5, "p99": 50.0}, "p99 < 50 ms"),
+    ],
+)
+def test_a_run_below_a_budget_misses_it(monkeypatch, figures, missed):
+    (description,) = _missed(monkeypatch, **figures)
+    assert missed in description

@@ -9,9 +9,9 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template import engines
 from django.urls import set_script_prefix
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from pages import selectors, templating
+from pages import selectors
 from pages.models import Block
 from pages.templating import date, grouped_faqs, iso, linebreaksbr, long_date, url
 from pages.views import render_unsaved_preview
@@ -57,16 +57,6 @@ def test_printed_values_are_escaped_exactly_as_markupsafe_escapes_them(value):
     assert site.from_string(template).render(value=value) == (
         plain.from_string(template).render(value=value)
     )
-
-
-UNTRUSTED_TEXT = """<script>alert("1 & 2") + 'three'</script> café — ünïcode"""
-
-
-@pytest.mark.parametrize("escaped_text", [templating._escaped_text, templating._replaced_text])
-def test_markupsafes_compiled_escaping_and_the_fallback_both_escape_as_markupsafe_does(
-    escaped_text,
-):
-    assert escaped_text(UNTRUSTED_TEXT) == str(escape(UNTRUSTED_TEXT))
 
 
 class _Owner:
