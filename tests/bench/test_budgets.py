@@ -128,3 +128,10 @@ def test_a_run_at_the_budgets_meets_every_target(monkeypatch):
 def test_a_run_below_a_budget_misses_it(monkeypatch, figures, missed):
     (description,) = _missed(monkeypatch, **figures)
     assert missed in description
+
+
+def test_missing_any_budget_of_issue_20_fails_the_run(monkeypatch):
+    monkeypatch.setattr(run, "ROWS", _measured(cached=0.5, uncached=0.1, queries=5, p99=80.0))
+    missed = [(description, fails_run) for description, met, fails_run in run.targets() if not met]
+    assert len(missed) == 4
+    assert all(fails_run for _description, fails_run in missed)
