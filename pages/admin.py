@@ -22,7 +22,7 @@ from solo.admin import SingletonModelAdmin
 from . import checks, revisions, selectors, services, views
 from .forms import BlockInlineFormSet
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
-from .redirects import redirect_loop_check
+from .redirects import redirect_loop_check, redirect_target_validate
 
 
 class BlockInline(SortableStackedInline):
@@ -384,6 +384,11 @@ class RedirectForm(forms.ModelForm):
         model = Redirect
         fields = ("site", "old_path", "new_path")
 
+    def clean_new_path(self):
+        new_path = self.cleaned_data["new_path"]
+        redirect_target_validate(new_path)
+        return new_path
+
     def clean(self):
         cleaned = super().clean()
         site, old_path, new_path = (cleaned.get(k) for k in ("site", "old_path", "new_path"))
@@ -394,7 +399,7 @@ class RedirectForm(forms.ModelForm):
         return cleaned
 
 
-# Replace the stock redirect admin with one that refuses loops.
+# Replace the stock redirect admin with one that refuses loops and addresses off this site.
 admin.site.unregister(Redirect)
 
 

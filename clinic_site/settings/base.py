@@ -368,10 +368,11 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 IMAGE_ALLOWED_FORMATS = ["JPEG", "PNG", "WEBP"]
 IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 # Redirects from old page addresses, editable in the admin and made automatically when a
-# published page moves; consulted only for addresses that would otherwise be a 404.
+# published page moves; consulted only for addresses that would otherwise be a 404. Django's
+# middleware, refusing any target off this site (pages/redirects.py).
 INSTALLED_APPS += ["django.contrib.sites", "django.contrib.redirects"]
 SITE_ID = 1
-MIDDLEWARE += ["django.contrib.redirects.middleware.RedirectFallbackMiddleware"]
+MIDDLEWARE += ["pages.redirects.SiteRedirectFallbackMiddleware"]
 
 # --- Staff triage: audit trail, workflow (issue 5) --------------------------------------------
 # Key for the hashes of client addresses in the audit trail (HMAC). Empty: derived from
