@@ -364,7 +364,10 @@ BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=24)
 INSTALLED_APPS += ["reversion"]
 # Uploaded images: checked by content against these limits, then cut into these widths.
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10_000_000)
-IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# 24 megapixels (6000 × 4000, a camera's full frame) is what one worker processes within its
+# time and memory budget; tests/pages/measure_image_cost.py measures it, docs/deploy.md has
+# the figures. A few kilobytes of PNG can declare far more.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=24_000_000)
 IMAGE_ALLOWED_FORMATS = ["JPEG", "PNG", "WEBP"]
 IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 # Redirects from old page addresses, editable in the admin and made automatically when a
