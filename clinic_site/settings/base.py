@@ -388,13 +388,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout: this many failed attempts (wrong password or wrong code) for one username from one
-# address, then sign-in is refused for the cool-off time, whatever the username (no enumeration).
+# Lockout: this many failed attempts (wrong password, wrong code, ...) for one username, from
+# any address, then sign-in is refused for the cool-off time. Counted per username alone: per
+# username and address, a guesser moving to another address could tell from the answer whether
+# a locked account's password was right. A locked attempt reads exactly as a failed one
+# (staff.sites.lockout_response), whatever the username (no enumeration).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "staff.sites.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "staff.totp.client_ip"
 # Log lines name the username (staff usernames are not PHI); addresses and codes are masked.
 AXES_SENSITIVE_PARAMETERS = ["ip_address", "otp_token"]
