@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.redirects import admin as stock_redirect_admin  # noqa: F401 - registers it first
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied
@@ -22,7 +23,7 @@ from solo.admin import SingletonModelAdmin
 from . import checks, revisions, selectors, services, views
 from .forms import BlockInlineFormSet
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
-from .redirects import redirect_loop_check
+from .redirects import redirect_loop_check, redirect_target_validate
 
 
 class BlockInline(SortableStackedInline):
@@ -315,6 +316,8 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         return TemplateResponse(request, "admin/pages/page/revision_compare.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         versions = list(revisions.page_versions(unquote(object_id)))
         return super().history_view(
             request, object_id, {"versions": versions, **(extra_context or {})}
@@ -324,9 +327,17 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         """Restore an earlier revision, saying first which blocks come back or go.
 
         Restoring is itself saved as a new revision. A revision that refers to something
-        deleted since is refused with the reason instead of failing in the database.
+        deleted since is refused with the reason instead of failing in the database. Only
+        staff who may change the page get this far; only this page's versions are found.
         """
-        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        page = self.get_object(request, unquote(object_id))
+        if page is None:
+            raise Http404("No such page")
+        # Before anything is read from the revision, let alone reverted.
+        if not self.has_change_permission(request, page):
+            raise PermissionDenied
+        # A version of this page, not of a block or another page that shares its number.
+        version = get_object_or_404(revisions.page_versions(page.pk), pk=version_id)
         plan = revisions.restore_plan(version)
         if not plan.possible:
             messages.error(
@@ -337,15 +348,22 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             )
             return redirect(reverse("admin:pages_page_history", args=[unquote(object_id)]))
         context = {"restore_plan": plan, **(extra_context or {})}
-        page_before = Page.objects.filter(pk=unquote(object_id)).first()
         with transaction.atomic():
             response = super().revision_view(request, object_id, version_id, context)
             if request.method == "POST" and response.status_code == 302:
-                page = Page.objects.get(pk=unquote(object_id))
+                restored = Page.objects.get(pk=page.pk)
                 # The revert wrote the old address as it was; redirect and re-path from here.
-                page.moved_from(page_before.url_path if page_before else page.url_path)
+                restored.moved_from(page.url_path)
                 self._explain_restore(request, plan)
         return response
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """Recover a deleted page; a version of anything else (a block) is not found here."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        page_type = ContentType.objects.get_for_model(Page)
+        get_object_or_404(Version, pk=version_id, content_type=page_type)
+        return super().recover_view(request, version_id, extra_context)
 
     def _explain_restore(self, request, plan):
         if plan.brought_back:
@@ -400,6 +418,11 @@ class RedirectForm(forms.ModelForm):
         model = Redirect
         fields = ("site", "old_path", "new_path")
 
+    def clean_new_path(self):
+        new_path = self.cleaned_data["new_path"]
+        redirect_target_validate(new_path)
+        return new_path
+
     def clean(self):
         cleaned = super().clean()
         site, old_path, new_path = (cleaned.get(k) for k in ("site", "old_path", "new_path"))
@@ -410,7 +433,7 @@ class RedirectForm(forms.ModelForm):
         return cleaned
 
 
-# Replace the stock redirect admin with one that refuses loops.
+# Replace the stock redirect admin with one that refuses loops and addresses off this site.
 admin.site.unregister(Redirect)
 
 

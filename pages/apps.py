@@ -7,5 +7,7 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from .cache import connect_invalidation
+        from .redirects import connect_target_check
 
         connect_invalidation()
+        connect_target_check()

@@ -42,6 +42,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http.request import split_domain_port
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 
@@ -105,7 +106,7 @@ def _seconds_until_next_schedule_change():
 
 
 def _cache_key(request):
-    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    address = f"{request.scheme}://{split_domain_port(request.get_host())[0]}{request.path}"
     # "v2": stored as a CachedPage. A page an earlier release stored, in another shape, is
     # never read, so a deploy or a rollback cannot fail on the other's entries.
     return f"pages:page:v2:{hashlib.sha256(address.encode()).hexdigest()}"

@@ -1,4 +1,3 @@
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -6,6 +5,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from staff.decorators import staff_only
 
 from . import selectors
 from .cache import cache_published_page
@@ -40,10 +41,14 @@ def page_detail(request, url_path=""):
 
 
 @never_cache
-@staff_member_required
+@staff_only("pages.view_page")
 @require_safe
 def page_preview(request, pk):
-    """Staff see any page, draft or not, exactly as it will look; search engines never do."""
+    """Staff see any page, draft or not, exactly as it will look; search engines never do.
+
+    Anyone else gets a 404, not a redirect to the sign-in page: that would name the admin's
+    hidden address.
+    """
     page = selectors.page_for_preview(pk)
     if page is None:
         raise Http404("No such page")

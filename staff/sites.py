@@ -20,8 +20,21 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.admin import OTPAdminSite
 
-from .forms import EnrolCodeForm, EnrolCredentialsForm, StaffLoginForm
+from .forms import SIGN_IN_FAILED, EnrolCodeForm, EnrolCredentialsForm, StaffLoginForm
 from .totp import code_is_valid, pending_device, qr_code_data_uri, secret_for_manual_entry
+
+
+def lockout_response(request, original_response, credentials):
+    """django-axes' answer to a locked-out attempt: the page a failed attempt gets.
+
+    The form already refused the attempt with SIGN_IN_FAILED (axes makes authentication fail),
+    so that page is shown as it is. A lockout page of its own would tell a guesser, from
+    another address, that a password it tried was right.
+    """
+    if original_response is not None:
+        return original_response
+    return TemplateResponse(request, "staff/locked_out.html", {"message": SIGN_IN_FAILED})
+
 
 ENROL_SESSION_KEY = "staff:enrol"
 ENROL_SECONDS = 600  # the QR code shown in step 1 is good for ten minutes

@@ -44,12 +44,19 @@ def code_is_valid(*, device, code, request=None):
     allowed, _details = device.verify_is_allowed()
     if allowed and code.isdigit() and device.verify_token(code):
         return True
-    user_login_failed.send(
-        sender=__name__,
-        credentials={"username": device.user.get_username()},
-        request=request,
-    )
+    count_as_failed_sign_in(device.user, request=request)
     return False
+
+
+def count_as_failed_sign_in(user, *, request=None):
+    """Count a refusal after a right password (wrong code, no app, ...) as a failed sign-in.
+
+    django-axes listens to `user_login_failed`: every refusal then counts towards the lockout
+    alike, so the count cannot tell a right password from a wrong one either.
+    """
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username()}, request=request
+    )
 
 
 def client_ip(request):

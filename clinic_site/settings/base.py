@@ -388,14 +388,18 @@ BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=24)
 INSTALLED_APPS += ["reversion"]
 # Uploaded images: checked by content against these limits, then cut into these widths.
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10_000_000)
-IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# 24 megapixels (6000 × 4000, a camera's full frame) is what one worker processes within its
+# time and memory budget; tests/pages/measure_image_cost.py measures it, docs/deploy.md has
+# the figures. A few kilobytes of PNG can declare far more.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=24_000_000)
 IMAGE_ALLOWED_FORMATS = ["JPEG", "PNG", "WEBP"]
 IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 # Redirects from old page addresses, editable in the admin and made automatically when a
-# published page moves; consulted only for addresses that would otherwise be a 404.
+# published page moves; consulted only for addresses that would otherwise be a 404. Django's
+# middleware, refusing any target off this site (pages/redirects.py).
 INSTALLED_APPS += ["django.contrib.sites", "django.contrib.redirects"]
 SITE_ID = 1
-MIDDLEWARE += ["django.contrib.redirects.middleware.RedirectFallbackMiddleware"]
+MIDDLEWARE += ["pages.redirects.SiteRedirectFallbackMiddleware"]
 
 # --- Staff triage: audit trail, workflow (issue 5) --------------------------------------------
 # Key for the hashes of client addresses in the audit trail (HMAC). Empty: derived from
@@ -408,13 +412,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout: this many failed attempts (wrong password or wrong code) for one username from one
-# address, then sign-in is refused for the cool-off time, whatever the username (no enumeration).
+# Lockout: this many failed attempts (wrong password, wrong code, ...) for one username, from
+# any address, then sign-in is refused for the cool-off time. Counted per username alone: per
+# username and address, a guesser moving to another address could tell from the answer whether
+# a locked account's password was right. A locked attempt reads exactly as a failed one
+# (staff.sites.lockout_response), whatever the username (no enumeration).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too, against guessers who change address or browser; counted
+# per username, changing either gains nothing, and a shared office address is never locked.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "staff.sites.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "staff.totp.client_ip"
 # Log lines name the username (staff usernames are not PHI); addresses and codes are masked.
 AXES_SENSITIVE_PARAMETERS = ["ip_address", "otp_token"]

@@ -220,3 +220,15 @@ def test_the_remembered_route_of_an_address_follows_the_urlconf():
     # The site's page catch-all takes /bench/ok/; the benchmark's URLconf routes it elsewhere.
     assert _routed_to_published_pages("clinic_site.urls", "/bench/ok/")
     assert not _routed_to_published_pages("clinic_site.urls_bench", "/bench/ok/")
+
+
+def test_the_port_in_the_host_header_does_not_make_a_new_cache_entry(
+    page_cache, fibromyalgia, client, django_assert_num_queries
+):
+    # Ports are not checked against ALLOWED_HOSTS: keyed on them, anyone could make every
+    # request a miss (and a full render) by naming a new port each time.
+    first = client.get(FIBROMYALGIA_URL, HTTP_HOST="testserver")
+    with django_assert_num_queries(0):
+        for port in (8080, 1, 65535):
+            again = client.get(FIBROMYALGIA_URL, HTTP_HOST=f"testserver:{port}")
+            assert again.content == first.content

@@ -7,8 +7,9 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image as PillowImage
+from PIL import ImageFile
 
-from pages.images import validate_image_upload
+from pages.images import process_upload, validate_image_upload
 from pages.models import Block, Image, Page
 from pages.services import image_save
 from tests.admin_forms import block_prefix, change_url, form_data
@@ -99,6 +100,68 @@ def test_decompression_bomb_is_refused_before_decoding(settings):
     with pytest.raises(ValidationError) as error:
         validate_image_upload(upload(name="bomb.png", content=bomb))
     assert error.value.code == "too_many_pixels"
+
+
+# --- A small file that declares a huge picture (issue 21, point 8) --------------------------
+# The attack: 6300 × 6300 pixels in a PNG of a few kilobytes, which took 19.8 s and about
+# 709 MB of one worker to process under the old 40-megapixel limit.
+
+
+@pytest.fixture
+def huge_dimensions_png():
+    content = image_bytes(size=(6300, 6300), image_format="PNG", mode="1")
+    assert len(content) < 20_000
+    return content
+
+
+@pytest.fixture
+def decoding_forbidden(monkeypatch):
+    """Fail the test if any pixel is decoded: the size must be judged from the header alone."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(PillowImage.Image, "load", refuse)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+
+
+def test_tiny_file_of_huge_dimensions_is_refused_from_its_header(
+    huge_dimensions_png, decoding_forbidden
+):
+    with pytest.raises(ValidationError) as error:
+        validate_image_upload(upload(name="huge.png", content=huge_dimensions_png))
+    assert error.value.code == "too_many_pixels"
+    message = error.value.messages[0]
+    assert "6,300 × 6,300 pixels (39.7 megapixels)" in message
+    assert "at most 24 megapixels" in message
+
+
+def test_processing_refuses_huge_dimensions_even_unvalidated(
+    huge_dimensions_png, decoding_forbidden
+):
+    with pytest.raises(ValidationError) as error:
+        process_upload(upload(name="huge.png", content=huge_dimensions_png))
+    assert error.value.code == "too_many_pixels"
+
+
+def test_pixel_limit_is_inclusive(settings):
+    settings.IMAGE_MAX_PIXELS = 100 * 100
+    validate_image_upload(upload(size=(100, 100)))
+    with pytest.raises(ValidationError) as error:
+        validate_image_upload(upload(size=(101, 100)))
+    assert error.value.code == "too_many_pixels"
+
+
+def test_admin_explains_a_refused_huge_image_beside_the_field(
+    admin_client, db, huge_dimensions_png
+):
+    response, html = admin_upload(
+        admin_client, file=upload(name="huge.png", content=huge_dimensions_png)
+    )
+    assert response.status_code == 200
+    error = html.select_one(".field-file .errorlist").get_text()
+    assert "39.7 megapixels" in error and "Export a smaller version" in error
+    assert not Image.objects.exists()
 
 
 def test_admin_shows_the_upload_error_beside_the_field(admin_client, db):

@@ -1,4 +1,6 @@
+import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -101,3 +103,51 @@ def test_preview_needs_permission_to_change_pages(
         ),
     )
     assert client.post(preview_url(fibromyalgia), {"title": "x"}).status_code == 403
+
+
+# --- The saved page's preview (/preview/<pk>/) must not lead anyone to the admin ------------
+
+
+def saved_preview_url(pk):
+    return reverse("pages:preview", args=[pk])
+
+
+def assert_no_way_to_the_admin(response):
+    assert response.status_code == 404
+    assert "Location" not in response
+    assert f"/{settings.ADMIN_URL}" not in response.text
+    assert "login" not in response.text.lower()
+
+
+@pytest.mark.parametrize("pk_exists", [True, False])
+def test_saved_preview_answers_anonymous_visitors_404_without_naming_the_admin(
+    client, fibromyalgia, pk_exists
+):
+    assert_no_way_to_the_admin(client.get(saved_preview_url(fibromyalgia.pk if pk_exists else 999)))
+
+
+def test_saved_preview_answers_a_signed_in_non_staff_account_404(
+    client, django_user_model, fibromyalgia
+):
+    client.force_login(django_user_model.objects.create_user(username="patient", password="x"))
+    assert_no_way_to_the_admin(client.get(saved_preview_url(fibromyalgia.pk)))
+
+
+def test_saved_preview_answers_staff_without_the_second_factor_404(
+    client, content_editor, fibromyalgia
+):
+    client.force_login(content_editor)  # password only: the admin would not count this session
+    assert_no_way_to_the_admin(client.get(saved_preview_url(fibromyalgia.pk)))
+
+
+def test_saved_preview_is_forbidden_to_staff_without_permission_to_view_pages(
+    client, otp_login, make_staff, fibromyalgia
+):
+    otp_login(client, make_staff("desk"))
+    assert client.get(saved_preview_url(fibromyalgia.pk)).status_code == 403
+
+
+def test_saved_preview_opens_to_a_content_editor(editor_client, fibromyalgia):
+    response = editor_client.get(saved_preview_url(fibromyalgia.pk))
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex, nofollow"

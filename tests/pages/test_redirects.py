@@ -2,10 +2,12 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from pages import revisions
 from pages.models import Page
+from pages.redirects import is_site_relative
 from tests.admin_forms import change_url, form_data
 
 from .conftest import FIBROMYALGIA_URL
@@ -126,3 +128,51 @@ def test_restoring_an_old_address_moves_sub_pages_and_redirects(
     assert client.get(FIBROMYALGIA_URL).status_code == 200
     assert client.get("/treatments/fibromyalgia/")["Location"] == FIBROMYALGIA_URL
     assert client.get("/treatments/")["Location"] == "/conditions/"
+
+
+# --- Redirects never lead off this site (issue 21, point 6) ----------------------------------
+
+OFF_SITE_TARGETS = [
+    "https://evil.example/",
+    "http://evil.example",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    "/\t/evil.example/",
+    "/\n/evil.example/",
+    "javascript:alert(1)",
+    "evil.example/",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_admin_refuses_a_redirect_off_the_site_beside_the_field(editor_client, db, target):
+    response, html = redirect_form(
+        editor_client, old_path="/consultation/booking/x/", new_path=target
+    )
+    assert response.status_code == 200
+    error = html.select_one(".field-new_path .errorlist").get_text()
+    assert "only to an address on this website" in error
+    assert not Redirect.objects.filter(old_path="/consultation/booking/x/").exists()
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_saving_a_redirect_off_the_site_is_refused_outside_the_admin_too(db, target):
+    with pytest.raises(ValidationError) as refused:
+        Redirect.objects.create(site_id=1, old_path="/x/", new_path=target)
+    assert refused.value.code == "redirect_off_site"
+    assert not Redirect.objects.exists()
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_an_off_site_redirect_already_in_the_database_is_never_followed(db, client, target):
+    # A row from before the rule, written past every check.
+    Redirect.objects.bulk_create([Redirect(site_id=1, old_path="/old/", new_path=target)])
+    response = client.get("/old/")
+    assert response.status_code == 404
+    assert "Location" not in response
+
+
+@pytest.mark.parametrize("target", ["/conditions/fibromyalgia/", "/search/?q=pain", ""])
+def test_site_addresses_and_gone_stay_allowed(target):
+    assert is_site_relative(target)

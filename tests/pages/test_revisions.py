@@ -1,14 +1,16 @@
+import reversion
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from reversion.models import Version
 
 from pages import revisions
-from pages.models import Block
+from pages.models import Block, Page
 from tests.admin_forms import block_prefix, change_url, form_data
 
 from .conftest import FIBROMYALGIA_URL
-from .factories import MedicalReviewerFactory
+from .factories import MedicalReviewerFactory, PageFactory
 
 HEADING = "Understanding Fibromyalgia"
 
@@ -160,3 +162,58 @@ def test_revision_pointing_at_a_deleted_reviewer_is_refused_with_the_reason(
     notes = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("cannot be restored" in n and "medically reviewed by" in n for n in notes)
     assert Version.objects.get_for_object(fibromyalgia).count() == 3
+
+
+# --- Revisions are found through their page, and only by those who may change it -----------
+
+
+def history_url(page_pk, version_pk):
+    return f"/{settings.ADMIN_URL}pages/page/{page_pk}/history/{version_pk}/"
+
+
+def block_version_sharing_a_page_number():
+    """A block's version whose object id is also a page's primary key, and that page."""
+    version = Version.objects.get_for_model(Block).first()
+    page = Page.objects.filter(pk=version.object_id).first()
+    if page is None:  # ids are not reused on PostgreSQL: make the page with that number
+        page = PageFactory(pk=int(version.object_id), slug="same-number")
+        with reversion.create_revision():
+            page.save()
+    return page, version
+
+
+def test_a_blocks_version_under_a_pages_history_is_not_found(admin_client, fibromyalgia):
+    page, block_version = block_version_sharing_a_page_number()
+    assert admin_client.get(history_url(page.pk, block_version.pk)).status_code == 404
+    assert admin_client.post(history_url(page.pk, block_version.pk), {}).status_code == 404
+
+
+def test_another_pages_version_under_this_pages_history_is_not_found(editor_client, fibromyalgia):
+    other = Page.objects.exclude(pk=fibromyalgia.pk).first()
+    other_version = versions(other)[0]
+    url = history_url(fibromyalgia.pk, other_version.pk)
+    assert editor_client.get(url).status_code == 404
+
+
+def test_staff_without_permission_to_change_pages_cannot_open_a_revision(
+    client, otp_login, make_staff, fibromyalgia, monkeypatch
+):
+    planned = []
+    monkeypatch.setattr(revisions, "restore_plan", lambda version: planned.append(version))
+    otp_login(client, make_staff("desk"))
+    original = versions(fibromyalgia)[0]
+    title = fibromyalgia.title
+
+    assert client.get(history_url(fibromyalgia.pk, original.pk)).status_code == 403
+    assert client.post(history_url(fibromyalgia.pk, original.pk), {}).status_code == 403
+    page, block_version = block_version_sharing_a_page_number()
+    assert client.get(history_url(page.pk, block_version.pk)).status_code == 403
+
+    assert planned == [], "nothing is read from a revision before the permission check"
+    assert Page.objects.get(pk=fibromyalgia.pk).title == title
+
+
+def test_recovering_a_blocks_version_as_a_page_is_not_found(admin_client, fibromyalgia):
+    _, block_version = block_version_sharing_a_page_number()
+    url = f"/{settings.ADMIN_URL}pages/page/recover/{block_version.pk}/"
+    assert admin_client.get(url).status_code == 404

@@ -68,11 +68,11 @@ def test_staff_preview_shows_a_draft_with_noindex(clinic_content, admin_client):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_preview_is_closed_to_the_public(clinic_content, client):
+def test_preview_is_a_plain_404_to_the_public(clinic_content, client):
     draft = PageFactory(slug="draft-page", status=Page.Status.DRAFT)
     response = client.get(f"/preview/{draft.pk}/")
-    assert response.status_code == 302
-    assert "/login/" in response["Location"]
+    assert response.status_code == 404
+    assert "Location" not in response
 
 
 def test_breadcrumbs_lead_home_through_the_parent(clinic_content, client):
