@@ -7,6 +7,7 @@ under, so it is kept per prefix; tests that change the URLconf forget them.
 
 import functools
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
@@ -22,6 +23,12 @@ def url(viewname, *args, **kwargs):
     if args or kwargs:
         return reverse(viewname, args=args or None, kwargs=kwargs or None)
     return _address(get_script_prefix(), viewname)
+
+
+def absolute_url(path):
+    """The address on the public site, from SITE_URL, never from the request's Host header:
+    pages are cached whatever port or alias a request named, and every visitor gets them."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 @receiver(setting_changed)

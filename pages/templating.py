@@ -21,7 +21,7 @@ from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup, escape
 
-from pages.addresses import url
+from pages.addresses import absolute_url, url
 from pages.models import Block
 from pages.structured_data import structured_data_script
 
@@ -118,7 +118,7 @@ def structured_data(request, site_settings, page, blocks, canonical_url):
         blocks=blocks,
         site_settings=site_settings,
         canonical_url=canonical_url,
-        home_url=request.build_absolute_uri("/"),
+        home_url=absolute_url("/"),
     )
 
 
@@ -156,7 +156,7 @@ def open_graph_image(request, image):
         '  <meta property="og:image:width" content="{}">\n'
         '  <meta property="og:image:height" content="{}">\n'
         '  <meta property="og:image:alt" content="{}">',
-        request.build_absolute_uri(default_storage.url(rendition["fallback"])),
+        absolute_url(default_storage.url(rendition["fallback"])),
         rendition["fallback_type"],
         rendition["width"],
         rendition["height"],

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from staff.decorators import staff_only
 
 from . import selectors
+from .addresses import absolute_url
 from .cache import cache_published_page
 from .forms import SearchForm
 from .search import MAX_QUERY_LENGTH, search_pages
@@ -26,7 +27,7 @@ def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
         "breadcrumbs": site_tree.ancestors(page),
         "child_pages": site_tree.children(page),
         "preview": preview,
-        "canonical_url": request.build_absolute_uri(page.url_path),
+        "canonical_url": absolute_url(page.url_path),
     }
     return render(request, "pages/page_detail.html", context, using=PUBLIC_TEMPLATES)
 

@@ -6,6 +6,8 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105 - used by the test suite alone
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# The address pages and e-mails give for the site: what the test client asks for.
+SITE_URL = "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

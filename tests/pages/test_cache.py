@@ -232,3 +232,13 @@ def test_the_port_in_the_host_header_does_not_make_a_new_cache_entry(
         for port in (8080, 1, 65535):
             again = client.get(FIBROMYALGIA_URL, HTTP_HOST=f"testserver:{port}")
             assert again.content == first.content
+
+
+def test_a_port_named_by_one_visitor_never_reaches_another_through_the_cache(
+    page_cache, fibromyalgia, client
+):
+    # Absolute addresses in a page come from SITE_URL, not from the Host header: a page first
+    # rendered for "testserver:8080" and then cached must not send others to that port.
+    response = client.get(FIBROMYALGIA_URL, HTTP_HOST="testserver:8080")
+    assert b"testserver:8080" not in response.content
+    assert client.get(FIBROMYALGIA_URL).content == response.content
