@@ -5,6 +5,10 @@ the "Move" page reschedules, and "Book for a patient" books on a request's behal
 is a day/week view per staff member (filters "When" and "Staff member"). Permissions: the
 model permissions of Booking ("view booking" to see, "change booking" to confirm, move, cancel
 and book).
+
+Weekly availability and date exceptions name only staff allowed to take consultations. Staff
+with "manage every staff member's availability" (and superusers) keep everyone's; anyone else
+sees and keeps only their own rows, with the staff field fixed to themselves.
 """
 
 from datetime import datetime, timedelta
@@ -12,6 +16,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +30,7 @@ from phi.fields import EncryptedField
 
 from . import selectors, services
 from .models import (
+    MANAGE_SCHEDULES,
     Availability,
     AvailabilityException,
     Booking,
@@ -44,15 +50,66 @@ class ConsultationTypeAdmin(admin.ModelAdmin):
 admin.site.register(BookingSettings, SingletonModelAdmin)
 
 
+class StaffCalendarAdmin(admin.ModelAdmin):
+    """Whose hours a person may keep: everyone's with MANAGE_SCHEDULES, otherwise their own.
+
+    The list holds only the rows one may keep; another's change, delete or history address is
+    404, and the permission checks refuse another's row anyway. The staff field offers active
+    staff allowed to take consultations (only oneself when keeping one's own), and a sent id
+    outside those choices is refused beside the field.
+    """
+
+    def manages_all_schedules(self, request):
+        return request.user.has_perm(MANAGE_SCHEDULES)
+
+    def _may_keep(self, request, obj):
+        return obj is None or self.manages_all_schedules(request) or obj.staff_id == request.user.pk
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.manages_all_schedules(request):
+            return queryset
+        return queryset.filter(staff=request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not self.manages_all_schedules(request):
+            raise Http404("No such row among your own hours.")
+        return obj
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._may_keep(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_keep(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_keep(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "staff":
+            allowed = selectors.consultation_staff()
+            if self.manages_all_schedules(request):
+                kwargs["queryset"] = allowed
+                refused = "Choose a staff member who takes consultations; this account does not."
+            else:
+                kwargs["queryset"] = allowed.filter(pk=request.user.pk)
+                kwargs["initial"] = request.user.pk
+                kwargs["empty_label"] = None
+                refused = "You can keep only your own hours."
+            kwargs["error_messages"] = {"invalid_choice": refused}
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
+class AvailabilityAdmin(StaffCalendarAdmin):
     list_display = ("staff", "weekday", "start_time", "end_time", "consultation_type")
     list_filter = (("staff", admin.RelatedOnlyFieldListFilter), "weekday", "consultation_type")
     ordering = ("staff", "weekday", "start_time")
 
 
 @admin.register(AvailabilityException)
-class AvailabilityExceptionAdmin(admin.ModelAdmin):
+class AvailabilityExceptionAdmin(StaffCalendarAdmin):
     list_display = ("date", "staff", "kind", "start_time", "end_time", "consultation_type", "note")
     list_filter = (("staff", admin.RelatedOnlyFieldListFilter), "kind")
     date_hierarchy = "date"

@@ -185,6 +185,29 @@ class BookingSettings(SingletonModel):
         return "Booking settings"
 
 
+# Who may hold consultations: offered to patients, chosen as the staff of windows, exceptions
+# and bookings (superusers hold every permission). Given to the Clinician role by booking 0002.
+TAKE_CONSULTATIONS = "booking.take_consultations"
+# Who keeps everyone's availability and date exceptions; without it, staff keep only their own.
+# Given to the Intake coordinator role by booking 0002.
+MANAGE_SCHEDULES = "booking.manage_schedules"
+
+
+def consultation_staff_choices():
+    """The staff a window, date exception or booking may name: active staff accounts allowed
+    to take consultations. As `limit_choices_to`, it limits the admin's choices and makes model
+    validation refuse anyone else, whatever a form was sent."""
+    from django.contrib.auth import get_user_model
+
+    allowed = get_user_model().objects.with_perm(
+        TAKE_CONSULTATIONS,
+        is_active=True,
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    return Q(is_active=True, is_staff=True, pk__in=allowed.values("pk"))
+
+
 class StaffCalendarEntry(models.Model):
     """What weekly windows and date exceptions share: whose time, for which type."""
 
@@ -193,7 +216,8 @@ class StaffCalendarEntry(models.Model):
         verbose_name="staff member",
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="Whose consultation time this is.",
+        limit_choices_to=consultation_staff_choices,
+        help_text="Whose consultation time this is: a staff member who takes consultations.",
     )
     consultation_type = models.ForeignKey(
         ConsultationType,
@@ -236,6 +260,16 @@ class Availability(StaffCalendarEntry):
         ordering = ["staff", "weekday", "start_time"]
         verbose_name = "weekly availability"
         verbose_name_plural = "weekly availability"
+        permissions = [
+            (
+                "take_consultations",
+                "Can take consultations (offered to patients, keeps own availability)",
+            ),
+            (
+                "manage_schedules",
+                "Can manage every staff member's availability and date exceptions",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_time__gt=F("start_time")), name="availability_ends_after_start"
@@ -383,7 +417,8 @@ class Booking(models.Model):
         verbose_name="staff member",
         on_delete=models.PROTECT,
         related_name="consultation_bookings",
-        help_text="Who holds the consultation.",
+        limit_choices_to=consultation_staff_choices,
+        help_text="Who holds the consultation: a staff member who takes consultations.",
     )
     consultation_type = models.ForeignKey(
         ConsultationType,

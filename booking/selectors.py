@@ -12,9 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import Availability, AvailabilityException, Booking, BookingSettings
+from .models import (
+    Availability,
+    AvailabilityException,
+    Booking,
+    BookingSettings,
+    consultation_staff_choices,
+)
 
 
 def clinic_tz():
@@ -39,6 +46,11 @@ class Slot:
     @property
     def local_end(self):
         return self.end.astimezone(clinic_tz())
+
+
+def consultation_staff():
+    """Active staff allowed to take consultations: the only ones offered to patients."""
+    return get_user_model().objects.filter(consultation_staff_choices())
 
 
 def slot_value_parse(value):
@@ -120,9 +132,10 @@ def available_slots(
 ):
     """Every free slot of this consultation type, soonest first.
 
-    A slot is free when it lies inside a staff member's availability (weekly windows plus extra
-    hours, minus closed times), does not overlap an active booking or its buffer, starts in the
-    future and (for patients, `apply_notice`) after the minimum notice and within the horizon.
+    A slot is free when it lies inside the availability (weekly windows plus extra hours, minus
+    closed times) of a staff member who may take consultations (`consultation_staff`: windows
+    of someone deactivated or no longer allowed are ignored), does not overlap an active
+    booking or its buffer, starts in the future and (for patients, `apply_notice`) after the minimum notice and within the horizon.
     `exclude_booking` leaves one booking out of the conflicts (moving a booking);
     `ignore_bookings` gives the times offered at all (to tell "taken" from "never offered").
     """
@@ -138,11 +151,15 @@ def available_slots(
     length = timedelta(minutes=consultation_type.duration_minutes)
     buffer = timedelta(minutes=consultation_type.buffer_minutes)
 
-    weekly = Availability.objects.for_type(consultation_type)
-    exceptions = AvailabilityException.objects.filter(
-        date__gte=first_day, date__lte=last_day
-    ).exclude(kind=AvailabilityException.Kind.EXTRA, consultation_type__isnull=False)
+    allowed = consultation_staff().values("pk")
+    weekly = Availability.objects.for_type(consultation_type).filter(staff__in=allowed)
+    exceptions = (
+        AvailabilityException.objects.filter(date__gte=first_day, date__lte=last_day)
+        .filter(staff__in=allowed)
+        .exclude(kind=AvailabilityException.Kind.EXTRA, consultation_type__isnull=False)
+    )
     extra_for_type = AvailabilityException.objects.filter(
+        staff__in=allowed,
         date__gte=first_day,
         date__lte=last_day,
         kind=AvailabilityException.Kind.EXTRA,

@@ -8,6 +8,7 @@ database refuses an overlap anyway (see models.py). A lost race is reported as
 `SlotUnavailable("taken")`, never as an error page.
 """
 
+import contextlib
 import functools
 import logging
 from datetime import UTC, timedelta
@@ -16,10 +17,12 @@ import icalendar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -176,6 +179,64 @@ def booking_pick_path(*, consultation_request):
     """The pick page's path for a request (the confirmation page's link)."""
     invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
     return reverse("booking:pick", args=[booking_link_token(invitation=invitation)])
+
+
+# --- Changes through one link -----------------------------------------------------------------
+
+_LINK_CHANGES_WINDOW_SECONDS = 3600
+
+
+class LinkChangesExhausted(BookingError):
+    """The link has made its changes for this hour; nothing was written."""
+
+    def __init__(self):
+        phone = SiteSettings.get_solo().phone
+        call = f", or call us at {phone} and we will help" if phone else ""
+        super().__init__(
+            "too_many_changes",
+            "You have changed your booking several times in a short while, so this change "
+            f"was not made. Please try again in an hour{call}.",
+        )
+
+
+def booking_link_changes_key(*, invitation, now=None):
+    """The cache key counting this link's changes in the current hour.
+
+    Made from a keyed hash of the invitation's random key: no reference, nothing about the
+    patient, and not the key itself (which would open the link).
+    """
+    now = now or timezone.now()
+    bucket = int(now.timestamp() // _LINK_CHANGES_WINDOW_SECONDS)
+    link = salted_hmac("booking.link-changes", invitation.key.hex).hexdigest()[:32]
+    return f"booking:link-changes:{bucket}:{link}"
+
+
+@contextlib.contextmanager
+def booking_link_change(*, invitation, now=None):
+    """Count one change (pick, move, cancel, call-me request) made through a patient's link.
+
+    Raises LinkChangesExhausted before anything is written once the link has made
+    BOOKING_LINK_CHANGES_PER_HOUR changes in this clock hour, so one link cannot queue staff
+    alerts without end. Counted in the shared cache (Redis in production), so every app process
+    counts together, and counted before the change, so simultaneous requests cannot all slip
+    under the limit. A change refused by a booking rule (BookingError) is given back.
+    """
+    key = booking_link_changes_key(invitation=invitation, now=now)
+    timeout = _LINK_CHANGES_WINDOW_SECONDS + 60
+    cache.add(key, 0, timeout=timeout)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        count = 1
+    if count > settings.BOOKING_LINK_CHANGES_PER_HOUR:
+        raise LinkChangesExhausted()
+    try:
+        yield
+    except BookingError:
+        with contextlib.suppress(ValueError):  # the hour has turned: nothing to give back
+            cache.decr(key)
+        raise
 
 
 # --- Writes -----------------------------------------------------------------------------------

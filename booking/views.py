@@ -1,7 +1,9 @@
 """The patient's booking pages, reached through a signed link (no PHI in any address).
 
 Thin: each view reads the link, calls one service and renders or redirects. Works with
-JavaScript off: times are plain radio buttons grouped by day.
+JavaScript off: times are plain radio buttons grouped by day. Every change through a link is
+counted (`services.booking_link_change`); past the hour's limit the page answers 429 with the
+patient's booking, their choice and the clinic's phone number still on it.
 """
 
 import functools
@@ -73,19 +75,32 @@ def booking_pick_view(request, token, invitation):
     form = BookingSlotForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and request.POST.get("action") == "callback":
-        services.booking_callback_request(invitation=invitation)
-        messages.success(request, "Thank you: we will call you to arrange a time.")
-        return redirect(request.path)
-    if request.method == "POST" and consultation_type is not None and form.is_valid():
+        try:
+            with services.booking_link_change(invitation=invitation):
+                services.booking_callback_request(invitation=invitation)
+        except services.LinkChangesExhausted as exc:
+            form = BookingSlotForm()
+            context["callback_error"] = exc.message
+            status = 429
+        else:
+            messages.success(request, "Thank you: we will call you to arrange a time.")
+            return redirect(request.path)
+    elif request.method == "POST" and consultation_type is not None and form.is_valid():
         staff_id, start = form.cleaned_data["slot"]
         try:
-            services.booking_choice_apply(
-                consultation_request=consultation_request,
-                consultation_type=consultation_type,
-                active_booking=active,
-                staff_id=staff_id,
-                start=start,
-            )
+            with services.booking_link_change(invitation=invitation):
+                services.booking_choice_apply(
+                    consultation_request=consultation_request,
+                    consultation_type=consultation_type,
+                    active_booking=active,
+                    staff_id=staff_id,
+                    start=start,
+                )
+        except services.LinkChangesExhausted as exc:
+            # Nothing changed: their current booking, their choice and the phone number stay.
+            form.add_error("slot", exc.message)
+            context["chosen_start"] = start
+            status = 429
         except services.BookingError as exc:
             form.add_error("slot", exc.message)
             context["chosen_start"] = start
@@ -118,14 +133,16 @@ def booking_cancel_view(request, token, invitation):
     }
     if request.method == "POST" and active is not None:
         try:
-            services.booking_cancel(booking=active)
+            with services.booking_link_change(invitation=invitation):
+                services.booking_cancel(booking=active)
         except services.BookingError as exc:
             context["error"] = exc.message
+            limited = isinstance(exc, services.LinkChangesExhausted)
             return render(
                 request,
                 "booking/booking_cancel.html",
                 context,
-                status=409,
+                status=429 if limited else 409,
                 using=PUBLIC_TEMPLATES,
             )
         messages.success(request, "Your consultation has been cancelled.")

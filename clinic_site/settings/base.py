@@ -383,6 +383,7 @@ MEDICAL_REVIEW_DUE_SOON_DAYS = 30
 BOOKING_LINK_MAX_AGE_DAYS = env.int("BOOKING_LINK_MAX_AGE_DAYS", default=45)
 # `manage.py queue_booking_reminders` queues a reminder this many hours before a consultation.
 BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=24)
+BOOKING_LINK_CHANGES_PER_HOUR = env.int("BOOKING_LINK_CHANGES_PER_HOUR", default=3)
 
 # Page revisions (django-reversion).
 INSTALLED_APPS += ["reversion"]

@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from booking.models import Availability, AvailabilityException, Booking, ConsultationType
 from tests.consultations.factories import ConsultationRequestFactory
@@ -13,11 +14,22 @@ class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"clinician{n}")
     first_name = "Ana"
     last_name = factory.Sequence(lambda n: f"Ruiz{n}")
     is_staff = True
+
+    @factory.post_generation
+    def takes_consultations(user, create, extracted, **kwargs):
+        """Allowed to take consultations (as the Clinician role is) unless told False."""
+        if create and extracted is not False:
+            user.user_permissions.add(
+                Permission.objects.get(
+                    content_type__app_label="booking", codename="take_consultations"
+                )
+            )
 
 
 class ConsultationTypeFactory(factory.django.DjangoModelFactory):

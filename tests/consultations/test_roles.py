@@ -150,12 +150,14 @@ def test_roles_hold_least_privilege():
         "consultations.add_internal_note",
         "consultations.export_consultationrequest",
         *(f"booking.{name}" for name in booking["Intake coordinator"]),
+        "booking.manage_schedules",  # booking 0002: keeps everyone's hours
     }
     assert codenames("Clinician") == {
         "consultations.view_consultationrequest",
         "consultations.add_clinical_note",
         "consultations.record_screening_outcome",
         *(f"booking.{name}" for name in booking["Clinician"]),
+        "booking.take_consultations",  # booking 0002: offered to patients, keeps own hours
     }
     assert "booking.delete_booking" not in codenames("Intake coordinator")  # cancel, never delete
     editor = Group.objects.get(name="Content editor").permissions
