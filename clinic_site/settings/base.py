@@ -149,6 +149,11 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="clinic"),
         }
     }
+    # The clinic's and the booking rules' settings (django-solo singletons) are read on every
+    # page: kept in the shared cache, which their own save refreshes. Only with Redis: a copy in
+    # one process's memory would miss an edit saved through another process.
+    SOLO_CACHE = "default"
+    SOLO_CACHE_TIMEOUT = 3600
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process's own copies of the pages the shared cache has just given it, each reused for

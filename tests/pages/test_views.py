@@ -30,6 +30,25 @@ def test_fibromyalgia_page_renders_in_at_most_four_queries(
         assert client.get(FIBROMYALGIA_URL).status_code == 200
 
 
+def test_with_a_shared_cache_the_clinics_settings_are_not_read_on_every_page(
+    clinic_content, client, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from pages.models import SiteSettings
+
+    settings.SOLO_CACHE = "default"  # as with REDIS_URL (settings/base.py)
+    cache.clear()
+    client.get(FIBROMYALGIA_URL)
+    with django_assert_max_num_queries(3):
+        assert client.get(FIBROMYALGIA_URL).status_code == 200
+    site = SiteSettings.get_solo()
+    site.phone = "(512) 555-0199"
+    site.save()  # refreshes the cached copy
+    assert "(512) 555-0199" in client.get(FIBROMYALGIA_URL).text
+    cache.clear()
+
+
 def test_query_count_does_not_grow_with_the_number_of_blocks(clinic_content, client):
     page = Page.objects.get(url_path=FIBROMYALGIA_URL)
     with CaptureQueriesContext(connection) as before:
