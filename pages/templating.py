@@ -86,6 +86,15 @@ def sections(blocks):
     return [block for block in blocks if block.starts_section]
 
 
+def lead_and_rest(blocks):
+    """The key points that open the page (shown under the heading, before “On this page”),
+    and the blocks after them."""
+    lead = 0
+    while lead < len(blocks) and blocks[lead].is_key_points:
+        lead += 1
+    return blocks[:lead], blocks[lead:]
+
+
 class BlockGroup(NamedTuple):
     """One block, or a run of FAQ blocks shown together (then `block` is None)."""
 
@@ -184,6 +193,7 @@ def environment(**options):
         linebreaksbr=linebreaksbr,
         pluralize=defaultfilters.pluralize,
         sections=sections,
+        lead_and_rest=lead_and_rest,
         grouped_faqs=grouped_faqs,
     )
     return env
