@@ -6,6 +6,7 @@ the latter, exactly as Django's filters of the same name, and `iso` gives the sa
 <time datetime> attribute; methods are called with `()`.
 """
 
+import datetime
 import functools
 from typing import NamedTuple
 
@@ -52,17 +53,25 @@ def date(value, format_string=None):
 
 
 def long_date(value):
-    """A day as the pages write it in sentences, "2 March 2026": what `date("j F Y")` gives,
-    without Django's general formatter parsing the format on every call."""
+    """A day as the pages write it in sentences for a US audience, "March 2, 2026": what
+    `date("F j, Y")` gives, without Django's general formatter parsing the format on every
+    call."""
     if value in (None, ""):
         return ""
     day = template_localtime(value)
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
+    return f"{MONTHS[day.month]} {day.day}, {day.year}"
 
 
 def iso(value):
-    """A date or time for machine-readable attributes (<time datetime>), as ISO 8601."""
-    return template_localtime(value).isoformat() if value else ""
+    """A date or time for machine-readable attributes (<time datetime>), as ISO 8601 to the
+    second: the HTML standard's valid date strings allow no more than three decimals, and a
+    reader needs none."""
+    if not value:
+        return ""
+    value = template_localtime(value)
+    if isinstance(value, datetime.datetime):
+        value = value.replace(microsecond=0)
+    return value.isoformat()
 
 
 def time(value, format_string=None):
