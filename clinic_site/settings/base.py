@@ -395,7 +395,7 @@ IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 # published page moves; consulted only for addresses that would otherwise be a 404.
 INSTALLED_APPS += ["django.contrib.sites", "django.contrib.redirects"]
 SITE_ID = 1
-MIDDLEWARE += ["django.contrib.redirects.middleware.RedirectFallbackMiddleware"]
+MIDDLEWARE += ["pages.middleware.RedirectFallbackMiddleware"]
 
 # --- Staff triage: audit trail, workflow (issue 5) --------------------------------------------
 # Key for the hashes of client addresses in the audit trail (HMAC). Empty: derived from
