@@ -147,7 +147,9 @@ READING_COLUMN_SIZES = "(min-width: 46rem) 46rem, 100vw"
 def picture_sources(image, sizes=READING_COLUMN_SIZES):
     """What a <picture> needs: WebP renditions first, JPEG/PNG for older browsers, and the
     size of the default one to avoid layout shifts. None when the image has no renditions."""
-    renditions = sorted(image.renditions, key=lambda r: r["width"]) if image else []
+    # One rendition per width: images cut before that rule held may list a width twice.
+    by_width = {r["width"]: r for r in image.renditions} if image else {}
+    renditions = [by_width[width] for width in sorted(by_width)]
     if not renditions:
         return None
     default = image.rendition_for(800)
