@@ -14,6 +14,8 @@ _TEXTSTAT = textstatistics()
 _TEXTSTAT.set_lang("en-US")
 
 META_DESCRIPTION_MAX = 160
+# Key points are for readers who are tired or in pain: a US school grade of 7 at most.
+KEY_POINTS_GRADE_MAX = 7
 SENTENCE_MAX_WORDS = 30
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -44,6 +46,17 @@ def reading_ease(text):
     return round(_TEXTSTAT.flesch_reading_ease(text), 1) if text.strip() else None
 
 
+def reading_grade(text):
+    """Flesch–Kincaid grade level (a US school grade), with the same syllable counting as
+    `reading_ease`."""
+    return round(_TEXTSTAT.flesch_kincaid_grade(text), 1) if text.strip() else None
+
+
+def key_points_text(block):
+    """A key points box as it reads: one sentence a line."""
+    return "\n".join(block.item_list)
+
+
 def page_findings(page, blocks, *, score=None):
     """Advice on the page; `score` is its reading ease (see `reading_ease`)."""
     findings = []
@@ -62,6 +75,7 @@ def page_findings(page, blocks, *, score=None):
         )
     findings.extend(_heading_findings(blocks))
     findings.extend(_image_findings(page, blocks))
+    findings.extend(_key_points_findings(blocks))
     for block in blocks:
         for sentence in _sentences(block.text):
             words = len(sentence.split())
@@ -81,6 +95,18 @@ def page_findings(page, blocks, *, score=None):
             )
         )
     return findings
+
+
+def _key_points_findings(blocks):
+    for block in blocks:
+        if block.kind != Block.Kind.KEY_POINTS or not block.item_list:
+            continue
+        grade = reading_grade(key_points_text(block))
+        if grade is not None and grade > KEY_POINTS_GRADE_MAX:
+            yield Finding(
+                f"The key points read at US school grade {grade}: aim for "
+                f"{KEY_POINTS_GRADE_MAX} or lower with short sentences and everyday words."
+            )
 
 
 def _heading_findings(blocks):

@@ -136,7 +136,8 @@ def _encode(image, image_format, *, original=False):
 def rendition_widths(width):
     """Widths to cut, never wider than the original (which always gets one of its own)."""
     widths = [w for w in settings.IMAGE_RENDITION_WIDTHS if w < width]
-    return [*widths, min(width, max(settings.IMAGE_RENDITION_WIDTHS))]
+    largest = min(width, max(settings.IMAGE_RENDITION_WIDTHS))
+    return widths if largest in widths else [*widths, largest]
 
 
 def process_upload(upload):

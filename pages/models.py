@@ -448,6 +448,9 @@ class BlockQuerySet(models.QuerySet):
         return self.order_by("position", "pk")
 
 
+KEY_POINTS_TITLE = "Key points"
+
+
 class BlockContent:
     """What a block shows, read from its fields: shared by the Block model (admin, preview) and
     the plain rows public pages are read into (selectors.BodyBlock)."""
@@ -471,7 +474,16 @@ class BlockContent:
 
     @property
     def takes_anchor(self):
-        return self.kind == self.Kind.HEADING or self.starts_section
+        return self.kind in (self.Kind.HEADING, self.Kind.KEY_POINTS) or self.starts_section
+
+    @property
+    def is_key_points(self):
+        return self.kind == self.Kind.KEY_POINTS
+
+    @property
+    def title_or_default(self):
+        """A key points box's title: the editor's, or the plain default."""
+        return self.heading or KEY_POINTS_TITLE
 
 
 class Block(BlockContent, models.Model):
@@ -486,6 +498,7 @@ class Block(BlockContent, models.Model):
         CALLOUT = "callout", "Callout (notice or disclaimer)"
         CONTACT = "contact", "Clinic contact details (from site settings)"
         IMAGE = "image", "Image"
+        KEY_POINTS = "key_points", "Key points (short list in a box under the page heading)"
 
     class Level(models.IntegerChoices):
         H2 = 2, "Section heading (H2)"
@@ -514,7 +527,8 @@ class Block(BlockContent, models.Model):
         max_length=300,
         blank=True,
         help_text=(
-            "Heading: its text. FAQ: the question. Call to action and callout: an optional title."
+            "Heading: its text. FAQ: the question. Call to action and callout: an optional title. "
+            "Key points: an optional title (“Key points” when blank)."
         ),
     )
     anchor = models.SlugField(
@@ -537,7 +551,11 @@ class Block(BlockContent, models.Model):
     items = models.TextField(
         "list items",
         blank=True,
-        help_text="Bulleted lists only: one item per line.",
+        help_text=(
+            "Bulleted lists and key points only: one item per line. Key points are three to "
+            "five short, plain sentences that sum up the page; put the block first so it "
+            "shows under the page heading."
+        ),
     )
     button_label = models.CharField(
         "button label",
@@ -583,7 +601,8 @@ class Block(BlockContent, models.Model):
 
     def save(self, *args, **kwargs):
         if self.takes_anchor and not self.anchor:
-            self.anchor = self._free_anchor(slugify(self.heading)[:70] or "section")
+            fallback = "key-points" if self.kind == self.Kind.KEY_POINTS else "section"
+            self.anchor = self._free_anchor(slugify(self.heading)[:70] or fallback)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -602,8 +621,10 @@ class Block(BlockContent, models.Model):
             errors["text"] = "A paragraph needs some text."
         if kind == self.Kind.LIST and not self.item_list:
             errors["items"] = "A bulleted list needs at least one item (one per line)."
-        if kind != self.Kind.LIST and self.items.strip():
-            errors["items"] = "Only bulleted lists have items; clear this field."
+        if kind == self.Kind.KEY_POINTS and not self.item_list:
+            errors["items"] = "Key points need at least one point (one per line)."
+        if kind not in (self.Kind.LIST, self.Kind.KEY_POINTS) and self.items.strip():
+            errors["items"] = "Only bulleted lists and key points have items; clear this field."
         if kind == self.Kind.FAQ:
             if not self.heading.strip():
                 errors["heading"] = "An FAQ needs its question."

@@ -6,6 +6,7 @@ the latter, exactly as Django's filters of the same name, and `iso` gives the sa
 <time datetime> attribute; methods are called with `()`.
 """
 
+import datetime
 import functools
 from typing import NamedTuple
 
@@ -52,17 +53,25 @@ def date(value, format_string=None):
 
 
 def long_date(value):
-    """A day as the pages write it in sentences, "2 March 2026": what `date("j F Y")` gives,
-    without Django's general formatter parsing the format on every call."""
+    """A day as the pages write it in sentences for a US audience, "March 2, 2026": what
+    `date("F j, Y")` gives, without Django's general formatter parsing the format on every
+    call."""
     if value in (None, ""):
         return ""
     day = template_localtime(value)
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
+    return f"{MONTHS[day.month]} {day.day}, {day.year}"
 
 
 def iso(value):
-    """A date or time for machine-readable attributes (<time datetime>), as ISO 8601."""
-    return template_localtime(value).isoformat() if value else ""
+    """A date or time for machine-readable attributes (<time datetime>), as ISO 8601 to the
+    second: the HTML standard's valid date strings allow no more than three decimals, and a
+    reader needs none."""
+    if not value:
+        return ""
+    value = template_localtime(value)
+    if isinstance(value, datetime.datetime):
+        value = value.replace(microsecond=0)
+    return value.isoformat()
 
 
 def time(value, format_string=None):
@@ -84,6 +93,15 @@ def linebreaksbr(value):
 def sections(blocks):
     """Blocks that start a section, for the “On this page” contents."""
     return [block for block in blocks if block.starts_section]
+
+
+def lead_and_rest(blocks):
+    """The key points that open the page (shown under the heading, before “On this page”),
+    and the blocks after them."""
+    lead = 0
+    while lead < len(blocks) and blocks[lead].is_key_points:
+        lead += 1
+    return blocks[:lead], blocks[lead:]
 
 
 class BlockGroup(NamedTuple):
@@ -129,7 +147,9 @@ READING_COLUMN_SIZES = "(min-width: 46rem) 46rem, 100vw"
 def picture_sources(image, sizes=READING_COLUMN_SIZES):
     """What a <picture> needs: WebP renditions first, JPEG/PNG for older browsers, and the
     size of the default one to avoid layout shifts. None when the image has no renditions."""
-    renditions = sorted(image.renditions, key=lambda r: r["width"]) if image else []
+    # One rendition per width: images cut before that rule held may list a width twice.
+    by_width = {r["width"]: r for r in image.renditions} if image else {}
+    renditions = [by_width[width] for width in sorted(by_width)]
     if not renditions:
         return None
     default = image.rendition_for(800)
@@ -184,6 +204,7 @@ def environment(**options):
         linebreaksbr=linebreaksbr,
         pluralize=defaultfilters.pluralize,
         sections=sections,
+        lead_and_rest=lead_and_rest,
         grouped_faqs=grouped_faqs,
     )
     return env

@@ -402,10 +402,11 @@ IMAGE_ALLOWED_FORMATS = ["JPEG", "PNG", "WEBP"]
 IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 # Redirects from old page addresses, editable in the admin and made automatically when a
 # published page moves; consulted only for addresses that would otherwise be a 404. Django's
-# middleware, refusing any target off this site (pages/redirects.py).
+# middleware, keeping the visitor's query string and refusing any target off this site
+# (pages/middleware.py, pages/redirects.py).
 INSTALLED_APPS += ["django.contrib.sites", "django.contrib.redirects"]
 SITE_ID = 1
-MIDDLEWARE += ["pages.redirects.SiteRedirectFallbackMiddleware"]
+MIDDLEWARE += ["pages.middleware.RedirectFallbackMiddleware"]
 
 # --- Staff triage: audit trail, workflow (issue 5) --------------------------------------------
 # Key for the hashes of client addresses in the audit trail (HMAC). Empty: derived from

@@ -72,4 +72,5 @@ def test_twenty_concurrent_patients_one_slot_exactly_one_wins():
         if response.status_code == 409:
             page = response.content.decode()
             assert "That time was just taken, please pick another." in page
-            assert f"{local:%A} {local.day} {local:%B %Y}" in page  # their choice, repeated
+            chosen = f"{local:%A}, {local:%B} {local.day}, {local.year}"
+            assert chosen in page  # their choice, repeated

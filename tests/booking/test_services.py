@@ -124,7 +124,7 @@ def test_confirming_mails_a_phi_free_calendar_file_with_links(patient_request, s
     assert confirmation.recipients == ["zoe.q@example.org"]
     assert "/consultation/booking/" in confirmation.body
     assert "/cancel/" in confirmation.body
-    assert "Wednesday 4 February 2026, 9:00 AM" in confirmation.body
+    assert "Wednesday, February 4, 2026, 9:00 AM" in confirmation.body
     calendar = icalendar.Calendar.from_ical(confirmation.calendar_file)
     (event,) = calendar.walk("VEVENT")
     assert calendar["METHOD"] == "REQUEST"

@@ -290,3 +290,95 @@ def focus_order_problems(stops):
         elif after["top"] < before["top"] - 12:
             problems.append(f"Tab goes up the page from “{before['text']}” to “{after['text']}”")
     return problems
+
+
+FORM_CONTROLS = "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea"
+
+# Colours as the browser rendered them, WCAG's relative luminance and contrast ratio, and the
+# background behind an element (its ancestors' backgrounds, translucent ones blended in).
+_COLOUR_JS = """
+const parse = text => {
+    const match = /rgba?\\(([^)]+)\\)/.exec(text || '');
+    if (!match) return null;
+    const parts = match[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return {r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1};
+};
+const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a),
+    g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a),
+    a: 1,
+});
+const luminance = c => {
+    const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+};
+const ratio = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+};
+const behind = el => {
+    const layers = [];
+    for (let node = el.parentElement; node; node = node.parentElement) {
+        const colour = parse(getComputedStyle(node).backgroundColor);
+        if (colour && colour.a > 0) { layers.push(colour); if (colour.a === 1) break; }
+    }
+    return layers.reverse().reduce((below, layer) => over(layer, below), {r: 255, g: 255, b: 255, a: 1});
+};
+const describe = el => `<${el.tagName.toLowerCase()} name="${el.name || el.id || ''}">`;
+"""
+
+
+def form_control_contrast(page, *, selector=FORM_CONTROLS):
+    """Every visible form control's border, and its focus indicator once focused, measured
+    against the background around it (WCAG 1.4.11). Returns one dict per control.
+
+    Reduced motion switches Bootstrap's transitions off, so a focus ring is read as drawn,
+    not part-way through fading in."""
+    page.emulate_media(reduced_motion="reduce")
+    return page.evaluate(
+        "([selector]) => {"
+        + _COLOUR_JS
+        + """
+        const results = [];
+        for (const el of document.querySelectorAll(selector)) {
+            const rect = el.getBoundingClientRect();
+            if (rect.width === 0 || rect.height === 0) continue;
+            if (getComputedStyle(el).visibility === 'hidden') continue;
+            if (el.closest('.hp-field')) continue;  // the honeypot, off-screen on purpose
+            const around = behind(el);
+            const style = getComputedStyle(el);
+            const border = over(parse(style.borderTopColor), around);
+            const borderWidth = parseFloat(style.borderTopWidth);
+            el.focus({focusVisible: true});
+            const focusedStyle = getComputedStyle(el);
+            let ring = null;
+            if (focusedStyle.outlineStyle !== 'none' && parseFloat(focusedStyle.outlineWidth) > 0) {
+                ring = parse(focusedStyle.outlineColor);
+            } else if (focusedStyle.boxShadow && focusedStyle.boxShadow !== 'none') {
+                ring = parse(focusedStyle.boxShadow);
+            }
+            results.push({
+                control: describe(el),
+                border: borderWidth > 0 ? ratio(border, around) : 0,
+                focus: ring ? ratio(over(ring, around), around) : 0,
+            });
+            el.blur();
+        }
+        return results;
+    }""",
+        [selector],
+    )
+
+
+def form_control_contrast_problems(page, *, minimum=3.0):
+    """Form controls whose border or focus indicator is under `minimum`:1 against the page."""
+    problems = []
+    for measured in form_control_contrast(page):
+        for part in ("border", "focus"):
+            if measured[part] < minimum:
+                problems.append(
+                    f"{measured['control']}: {part} contrast {measured[part]:.2f}:1, "
+                    f"under {minimum}:1 (WCAG 1.4.11)"
+                )
+    return problems

@@ -81,7 +81,8 @@ def _read_and_follow_the_call_to_action(page, site):
     answer = page.get_by_text("Ketamine is not FDA-approved for fibromyalgia.")
     page.get_by_text("Is ketamine approved for fibromyalgia?").click()
     assert answer.is_visible()
-    page.get_by_role("link", name="Request a confidential consultation").click()
+    # The closing call to action (another follows the introduction).
+    page.get_by_role("link", name="Request a confidential consultation").last.click()
     page.wait_for_url(f"{site}/consultation/")
 
 

@@ -41,8 +41,8 @@ def test_page_shows_who_reviewed_it_and_when_the_next_review_is_due(
         html = BeautifulSoup(client.get(FIBROMYALGIA_URL).content, "html.parser")
     line = html.select_one(".medical-review").get_text(" ", strip=True)
     assert line == (
-        "Medically reviewed by Dr. Ana Ruiz, MD, anesthesiologist, 1 March 2026 . "
-        "Next review due 1 March 2027 ."
+        "Medically reviewed by Dr. Ana Ruiz, MD, anesthesiologist, March 1, 2026 . "
+        "Next review due March 1, 2027 ."
     )
 
 

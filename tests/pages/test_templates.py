@@ -1,6 +1,7 @@
 """The public site's Jinja2 templates (templates/jinja2/, pages/templating.py)."""
 
 import datetime
+import re
 from pathlib import Path
 
 import jinja2
@@ -99,9 +100,9 @@ def test_dates_show_in_the_clinics_time_zone_as_django_templates_do():
 
 def test_long_dates_read_as_the_general_date_filter_writes_them_in_the_clinics_time_zone():
     late_evening_in_texas = datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC)
-    assert long_date(late_evening_in_texas) == "1 March 2026"
-    assert long_date(late_evening_in_texas) == date(late_evening_in_texas, "j F Y")
-    assert long_date(datetime.date(2026, 12, 31)) == "31 December 2026"
+    assert long_date(late_evening_in_texas) == "March 1, 2026"
+    assert long_date(late_evening_in_texas) == date(late_evening_in_texas, "F j, Y")
+    assert long_date(datetime.date(2026, 12, 31)) == "December 31, 2026"
     assert long_date(None) == ""
 
 
@@ -110,6 +111,21 @@ def test_iso_gives_a_time_element_the_same_moment_in_the_clinics_time_zone():
     assert iso(late_evening_in_texas) == "2026-03-01T21:30:00-06:00"
     assert iso(datetime.date(2026, 3, 2)) == "2026-03-02"
     assert iso(None) == ""
+
+
+def test_iso_drops_fractions_of_a_second_that_html_validators_reject():
+    saved = datetime.datetime(2026, 12, 2, 3, 1, 36, 714838, tzinfo=datetime.UTC)
+    assert iso(saved) == "2026-12-01T21:01:36-06:00"
+
+
+@pytest.mark.django_db
+def test_a_page_writes_its_dates_us_style_and_times_them_to_the_second(client, clinic_content):
+    html = BeautifulSoup(client.get("/conditions/fibromyalgia/").content, "html.parser")
+    for time_element in html.find_all("time"):
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d\d:\d\d)?", time_element["datetime"]
+        ), time_element
+        assert re.fullmatch(r"[A-Z][a-z]+ \d{1,2}, \d{4}", time_element.get_text()), time_element
 
 
 def test_addresses_follow_the_script_prefix_the_site_runs_under():
