@@ -25,7 +25,7 @@ def booking_link_required(view):
 
     @functools.wraps(view)
     @never_cache
-    @require_http_methods(["GET", "POST"])
+    @require_http_methods(["GET", "HEAD", "POST"])
     def wrapper(request, token):
         try:
             invitation = services.booking_invitation_from_token(token)

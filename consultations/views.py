@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from pages.models import SiteSettings
 from pages.templating import PUBLIC_TEMPLATES
@@ -40,7 +40,7 @@ def _rate_limited_message():
 @sensitive_post_parameters()
 @sensitive_variables()
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consultation_request_create_view(request):
     notice = privacy_notice_for_page(request)
     browser = browser_binding_read(request) or browser_binding_new()
@@ -120,7 +120,7 @@ consultation_request_create_view.database_unavailable = consultation_request_una
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def consultation_request_done_view(request):
     reference = request.session.get(SESSION_REFERENCE_KEY)
     if not reference:
