@@ -7,6 +7,10 @@ from django.urls import include, path
 
 from pages.views import robots_txt, sitemap_xml
 
+# Error pages in the site's frame (header, menus, search, phone), even with the database down.
+handler404 = "pages.views.page_not_found"
+handler500 = "pages.views.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Before consultations/: the patient's booking link lives under the request's address.

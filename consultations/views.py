@@ -8,7 +8,9 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_safe
 
 from pages.models import SiteSettings
+from pages.selectors import site_frame_for_error_page
 from pages.templating import PUBLIC_TEMPLATES
+from pages.views import database_unavailable
 
 from .forms import (
     ConsultationRequestForm,
@@ -103,7 +105,8 @@ def consultation_request_unavailable_view(request):
     transaction). Show the form again with every answer, its token kept so that sending it again
     creates the request once. Renders without the database (ops.middleware calls it)."""
     if request.method != "POST":
-        return render(request, "503.html", status=503, using=PUBLIC_TEMPLATES)
+        return database_unavailable(request)
+    site_frame_for_error_page(request, ask_the_database=False)
     form = ConsultationRequestForm(
         request.POST, privacy_notice_url=PRIVACY_NOTICE_PATH, browser=browser_binding_read(request)
     )

@@ -1,10 +1,9 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-from pages.templating import PUBLIC_TEMPLATES
+from pages.views import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +30,7 @@ class DatabaseUnavailableMiddleware:
         logger.error("Database unavailable: answered 503", exc_info=exception)
         match = request.resolver_match
         fallback = getattr(match.func, "database_unavailable", None) if match else None
-        response = (
-            fallback(request) if fallback else render(request, "503.html", using=PUBLIC_TEMPLATES)
-        )
+        response = fallback(request) if fallback else database_unavailable(request)
         response.status_code = 503
         response["Retry-After"] = "30"
         add_never_cache_headers(response)

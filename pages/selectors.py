@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from django.db import DatabaseError
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -111,6 +112,7 @@ class SiteTree:
         tree = getattr(request, "_site_tree", None)
         if tree is None:
             tree = request._site_tree = cls.load(now=now)
+            _last_known_frame["site_tree"] = tree
         return tree
 
     def menu(self):
@@ -244,4 +246,28 @@ def site_settings_for(request):
     """The clinic's settings, read once per request however many views and templates ask."""
     if getattr(request, "_site_settings", None) is None:
         request._site_settings = site_settings()
+        _last_known_frame["site_settings"] = request._site_settings
     return request._site_settings
+
+
+# What this process last read of the menus and the clinic's settings: an error page shows them
+# when the database cannot be asked (a 503 because it is down, a 500 whatever broke).
+_last_known_frame = {}
+
+
+def site_frame_for_error_page(request, *, ask_the_database):
+    """Give `request` the menus and settings an error page shows, without ever raising.
+
+    Read afresh when `ask_the_database` (a 404), else, or when that fails, the last ones this
+    process read; a process that never read them gets the defaults (the clinic's name and
+    notices, no phone number) and no menu.
+    """
+    if ask_the_database:
+        try:
+            SiteTree.for_request(request)
+            site_settings_for(request)
+            return
+        except DatabaseError:
+            pass
+    request._site_tree = _last_known_frame.get("site_tree") or SiteTree([])
+    request._site_settings = _last_known_frame.get("site_settings") or SiteSettings()

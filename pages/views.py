@@ -104,3 +104,22 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception=None):
+    """The 404 page, in the site's frame: header, menus, search and the clinic's phone."""
+    selectors.site_frame_for_error_page(request, ask_the_database=True)
+    return render(request, "404.html", status=404, using=PUBLIC_TEMPLATES)
+
+
+def server_error(request):
+    """The 500 page. Whatever broke may be the database: the frame comes from this process's
+    last reading of it, never from a new query."""
+    selectors.site_frame_for_error_page(request, ask_the_database=False)
+    return render(request, "500.html", status=500, using=PUBLIC_TEMPLATES)
+
+
+def database_unavailable(request):
+    """The 503 page for a lost database (ops.middleware): the frame as last read."""
+    selectors.site_frame_for_error_page(request, ask_the_database=False)
+    return render(request, "503.html", status=503, using=PUBLIC_TEMPLATES)

@@ -1,4 +1,5 @@
 import json
+from contextlib import contextmanager
 
 import pytest
 from bs4 import BeautifulSoup
@@ -170,30 +171,76 @@ def test_robots_txt_lets_the_form_be_found_but_not_what_follows_it(client):
     assert not any("/consultation/".startswith(path) for path in disallowed)
 
 
-@pytest.mark.django_db
-def test_404_page_renders_without_touching_the_database(rf, django_assert_num_queries):
-    from django.http import Http404
-    from django.views.defaults import page_not_found
+@contextmanager
+def database_down():
+    """Every query fails as it would with the database gone (Django's execute_wrapper)."""
+    from django.db import OperationalError
 
-    with django_assert_num_queries(0):
-        response = page_not_found(rf.get("/no-such-page/"), Http404())
-    assert response.status_code == 404
-    assert "We could not find that page" in response.content.decode()
-    assert "911" in response.content.decode()
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(refuse):
+        yield
 
 
-def test_unknown_address_gets_the_404_page(clinic_content, client):
+def frame_of(response):
+    page = soup(response)
+    return {
+        "menu": [a.get_text() for a in page.select("nav.site-nav a")],
+        "phone": page.select_one(".site-phone") is not None,
+        "search": page.select_one("form[role=search] input[name=q]") is not None,
+        "request_link": page.select_one("a.site-request") is not None,
+    }
+
+
+def test_404_page_has_the_sites_header_menus_search_and_phone(clinic_content, client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "We could not find that page" in response.text
+    frame = frame_of(response)
+    assert "Conditions" in " ".join(frame["menu"])
+    assert frame["phone"] and frame["search"] and frame["request_link"]
 
 
-def test_500_page_renders_without_the_database(settings):
-    from django.template import loader
+def test_404_page_renders_with_the_database_down_from_what_was_last_read(
+    clinic_content, client, rf
+):
+    from django.http import Http404
 
-    # Django renders 500.html with an empty context and no request: nothing may need the DB.
-    html = loader.get_template("500.html").render()
+    from pages.views import page_not_found
+
+    client.get("/")  # this process reads the menus and settings once
+    with database_down():
+        response = page_not_found(rf.get("/no-such-page/"), Http404())
+    assert response.status_code == 404
+    frame = frame_of(response)
+    assert "Conditions" in " ".join(frame["menu"]) and frame["phone"] and frame["search"]
+
+
+def test_500_page_asks_the_database_nothing_and_keeps_the_frame(
+    clinic_content, client, rf, django_assert_num_queries
+):
+    from pages.views import server_error
+
+    client.get("/")
+    with django_assert_num_queries(0), database_down():
+        response = server_error(rf.get("/whatever/"))
+    assert response.status_code == 500
+    html = response.content.decode()
     assert "Something went wrong on our side" in html and "988" in html
+    assert frame_of(response)["phone"] and frame_of(response)["search"]
+
+
+def test_an_error_page_in_a_process_that_never_read_the_site_still_renders(rf, monkeypatch):
+    from pages import selectors
+    from pages.views import database_unavailable
+
+    monkeypatch.setattr(selectors, "_last_known_frame", {})
+    with database_down():
+        response = database_unavailable(rf.get("/conditions/"))
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Texas Ketamine" in html and "911" in html  # the defaults: name and notices
 
 
 def test_editing_a_block_changes_the_served_page_at_once(clinic_content, client):
