@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from pages.addresses import absolute_url, url
 from pages.models import Block
+from pages.selectors import SiteTree
 from pages.structured_data import structured_data_script
 
 # The engine of the public site's templates. Views name it when they render: Django's own
@@ -131,12 +132,18 @@ def grouped_faqs(blocks):
 
 
 def structured_data(request, site_settings, page, blocks, canonical_url):
+    ancestors = SiteTree.for_request(request).ancestors(page)
+    trail = [(row.label, absolute_url(row.url_path)) for row in ancestors]
+    trail.append((page.menu_title or page.title, canonical_url))
+    rendition = page.hero_image.rendition_for(1200) if page.hero_image else None
     return structured_data_script(
         page=page,
         blocks=blocks,
         site_settings=site_settings,
         canonical_url=canonical_url,
         home_url=absolute_url("/"),
+        trail=trail,
+        image_url=absolute_url(default_storage.url(rendition["fallback"])) if rendition else "",
     )
 
 

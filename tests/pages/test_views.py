@@ -128,7 +128,7 @@ def test_seo_tags_on_the_fibromyalgia_page(clinic_content, client):
 
 def test_json_ld_describes_the_page_its_faqs_and_the_clinic(clinic_content, client):
     documents = {doc["@type"]: doc for doc in json_ld(client.get(FIBROMYALGIA_URL))}
-    assert set(documents) == {"MedicalWebPage", "FAQPage", "MedicalClinic"}
+    assert set(documents) == {"MedicalWebPage", "FAQPage", "MedicalClinic", "BreadcrumbList"}
     page = documents["MedicalWebPage"]
     assert page["headline"] == "Ketamine Therapy for Fibromyalgia"
     assert page["url"] == f"http://testserver{FIBROMYALGIA_URL}"
@@ -143,7 +143,7 @@ def test_json_ld_describes_the_page_its_faqs_and_the_clinic(clinic_content, clie
 
 def test_pages_without_faqs_carry_no_faq_json_ld(clinic_content, client):
     types = {doc["@type"] for doc in json_ld(client.get("/about/"))}
-    assert types == {"MedicalWebPage", "MedicalClinic"}
+    assert types == {"MedicalWebPage", "MedicalClinic", "BreadcrumbList"}
 
 
 def test_sitemap_lists_published_pages_with_lastmod(clinic_content, client):
