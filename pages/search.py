@@ -3,6 +3,10 @@
 PostgreSQL ranks with its full-text search (title above summaries above body) and picks the
 passage with ts_headline. Elsewhere (SQLite in development) a plain case-insensitive match
 on every word stands in, with the passage cut out in Python.
+
+Both find a word from its beginning ("fibro" → fibromyalgia: PostgreSQL by a prefix match on
+the last word, as people type) and a British spelling of an American word ("sensitisation" →
+sensitization): patients write both, the clinic's copy is American.
 """
 
 import re
@@ -31,6 +35,29 @@ PASSAGE_WORDS = 30
 _START, _STOP = "\u27e6", "\u27e7"
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.S)
 _CONFIG = "english"
+
+
+# British endings and their American forms, tried beside the word as typed.
+_BRITISH_TO_AMERICAN = (
+    (re.compile(r"isation(s?)$"), r"ization\1"),
+    (re.compile(r"is(e|ed|es|ing)$"), r"iz\1"),
+    (re.compile(r"our(s?)$"), r"or\1"),
+    (re.compile(r"^anaes"), "anes"),
+)
+
+
+def spelling_variants(term):
+    """The term as typed and its American spelling when it has a British one."""
+    variants = [term]
+    for pattern, american in _BRITISH_TO_AMERICAN:
+        other = pattern.sub(american, term)
+        if other != term and other not in variants:
+            variants.append(other)
+    return variants
+
+
+def _terms(query):
+    return list(dict.fromkeys(re.findall(r"[^\W_]+", query.lower())))[:MAX_TERMS]
 
 
 @dataclass
@@ -62,8 +89,26 @@ def _body_text():
     return Coalesce(Subquery(blocks), Value(""), output_field=TextField())
 
 
+def _prefix_query(query):
+    """Every word in one of its spellings, the last one as a word beginning (tsquery `:*`).
+
+    Built from letters and digits only, so nothing typed can change the tsquery's syntax.
+    """
+    terms = _terms(query)
+    if not terms:
+        return None
+    parts = []
+    for position, term in enumerate(terms, start=1):
+        prefix = ":*" if position == len(terms) else ""
+        parts.append("(" + " | ".join(f"{v}{prefix}" for v in spelling_variants(term)) + ")")
+    return SearchQuery(" & ".join(parts), search_type="raw", config=_CONFIG)
+
+
 def _search_postgresql(query, limit):
     search_query = SearchQuery(query, search_type="websearch", config=_CONFIG)
+    prefix_query = _prefix_query(query)
+    if prefix_query is not None:
+        search_query = search_query | prefix_query
     vector = (
         SearchVector("title", weight="A", config=_CONFIG)
         + SearchVector("meta_description", "summary", weight="B", config=_CONFIG)
@@ -100,24 +145,18 @@ def _marked_passage(headline):
 
 
 def _search_simple(query, limit):
-    terms = list(dict.fromkeys(query.lower().split()))[:MAX_TERMS]
+    typed = _terms(query)
+    if not typed:
+        return []
     matches = Q()
-    for term in terms:
-        in_blocks = Block.objects.filter(
-            Q(heading__icontains=term) | Q(text__icontains=term) | Q(items__icontains=term),
-            page=OuterRef("pk"),
-        )
-        matches &= (
-            Q(title__icontains=term)
-            | Q(meta_description__icontains=term)
-            | Q(summary__icontains=term)
-            | Exists(in_blocks)
-        )
+    for term in typed:
+        matches &= _any_spelling_matches(term)
     pages = (
         Page.objects.published()
         .filter(matches)
         .prefetch_related(Prefetch("blocks", queryset=Block.objects.in_reading_order()))
     )
+    terms = [variant for term in typed for variant in spelling_variants(term)]
     scored = []
     for page in pages:
         body = "\n".join(
@@ -133,6 +172,24 @@ def _search_simple(query, limit):
         scored.append((-score, page.menu_order, page.title, SearchResult(page, passage)))
     scored.sort(key=lambda item: item[:3])
     return [item[-1] for item in scored[:limit]]
+
+
+def _any_spelling_matches(term):
+    match = Q()
+    for variant in spelling_variants(term):
+        in_blocks = Block.objects.filter(
+            Q(heading__icontains=variant)
+            | Q(text__icontains=variant)
+            | Q(items__icontains=variant),
+            page=OuterRef("pk"),
+        )
+        match |= (
+            Q(title__icontains=variant)
+            | Q(meta_description__icontains=variant)
+            | Q(summary__icontains=variant)
+            | Exists(in_blocks)
+        )
+    return match
 
 
 def _passage(text, terms):

@@ -105,3 +105,20 @@ def test_postgresql_search_matches_word_forms(clinic_content):
     page = PageFactory(slug="stems", title="Stem page")
     BlockFactory(page=page, kind=Block.Kind.PARAGRAPH, text="Patients were treated gently.")
     assert "/stems/" in [r.page.url_path for r in search_pages("treating")]
+
+
+@pytest.mark.parametrize(
+    "query", ["fibro", "Fibro", "ketamine fibro", "sensitisation", "chronic pai"]
+)
+def test_word_beginnings_and_british_spellings_find_the_fibromyalgia_page(clinic_content, query):
+    assert FIBROMYALGIA_URL in [r.page.url_path for r in search_pages(query)]
+
+
+def test_a_british_spelling_is_marked_in_the_passage_in_the_pages_own_spelling(clinic_content):
+    (result,) = [r for r in search_pages("sensitisation") if r.page.url_path == FIBROMYALGIA_URL]
+    assert "<mark>" in result.passage and "ensitiz" in result.passage
+
+
+def test_search_syntax_typed_by_a_visitor_never_fails(clinic_content):
+    for query in ["fibro:* & !", "(a | b", "'; DROP TABLE", "fibro & | ! :*", "___"]:
+        search_pages(query)  # no exception, whatever the database
