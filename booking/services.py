@@ -26,11 +26,12 @@ from django.utils.crypto import salted_hmac
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from outbox.services import outbound_email_queue, regarding_key
+from outbox.services import outbound_email_queue, outbound_email_withdraw, regarding_key
 from pages.models import SiteSettings
 
 from .models import Booking, BookingEmailKind, BookingInvitation, BookingSettings
 from .selectors import available_slots, change_allowed, clinic_tz
+from .signals import BookingEvent, booking_changed
 
 logger = logging.getLogger(__name__)
 
@@ -252,13 +253,47 @@ def _lock_staff(staff_id):
     )
 
 
-def _audit_change(booking, *, by, what):
+def _lock_request(consultation_request_id):
+    """Lock the booking's request row first, as the request's own services do.
+
+    Every write that touches both a request and its booking takes the request's lock before
+    the booking's, whichever side starts it, so a staff member closing a request and the
+    patient cancelling its booking at the same moment wait for each other instead of
+    deadlocking. The model is reached through the foreign key, never imported.
+    """
+    request_model = Booking._meta.get_field("consultation_request").related_model
+    list(
+        request_model.objects.select_for_update()
+        .filter(pk=consultation_request_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def _audit_change(booking, *, by, what, system=False):
     """The audit entry for a change: who (none for the patient's own link), which request."""
+    if by is not None:
+        who = ""
+    elif system:
+        who = " by the clinic's system"
+    else:
+        who = " by the patient"
     audit_record(
         actor=by,
         action=AuditEntry.Action.BOOKING_CHANGED,
         reference=booking.consultation_request.reference,
-        detail=f"booking {what}" + ("" if by is not None else " by the patient"),
+        detail=f"booking {what}{who}",
+    )
+
+
+def _announce(booking, event, by):
+    """Tell the layers above (the request's lifecycle) inside this change's transaction."""
+    booking_changed.send(sender=Booking, booking=booking, event=event, by=by)
+
+
+def _withdraw_reminder(booking):
+    """A reminder queued for the old time must not go out after a move or a cancellation."""
+    outbound_email_withdraw(
+        kind=BookingEmailKind.REMINDER, regarding=regarding_key(booking.consultation_request)
     )
 
 
@@ -300,6 +335,7 @@ def booking_request_create(
     _save_or_taken(booking, force_insert=True)
     logger.info("Booking %s requested for %s", booking.public_id, consultation_request.reference)
     _audit_change(booking, by=by, what="requested")
+    _announce(booking, BookingEvent.REQUESTED, by)
     if confirm and by is not None:
         return booking_confirm(booking=booking, by=by, now=now)
     _queue_staff_alert(booking, "picked a consultation time")
@@ -325,6 +361,7 @@ def booking_choice_apply(
 def booking_confirm(*, booking, by, now=None):
     """Staff confirm a requested time; the patient gets the calendar file and their links."""
     now = now or timezone.now()
+    _lock_request(booking.consultation_request_id)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.REQUESTED:
         raise BookingError("not_requested")
@@ -333,6 +370,7 @@ def booking_confirm(*, booking, by, now=None):
     booking.save(update_fields=["status", "confirmed_at"])
     _queue_patient_email(booking, BookingEmailKind.CONFIRMED)
     _audit_change(booking, by=by, what="confirmed")
+    _announce(booking, BookingEvent.CONFIRMED, by)
     logger.info("Booking %s confirmed", booking.public_id)
     return booking
 
@@ -346,6 +384,7 @@ def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
     is a request again; a time staff choose stays confirmed and the patient gets the new .ics.
     """
     now = now or timezone.now()
+    _lock_request(booking.consultation_request_id)
     current = Booking.objects.select_for_update().get(pk=booking.pk)
     if not current.is_active:
         raise BookingError("not_active")
@@ -370,6 +409,7 @@ def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
         current.confirmed_at = None
     fields = ["staff", "start", "end", "sequence", "reminder_queued_at", "status", "confirmed_at"]
     _save_or_taken(current, update_fields=fields)
+    _withdraw_reminder(current)
     if by is None:
         # Staff confirm the new time; that mail's calendar file (same UID, higher SEQUENCE)
         # moves the event in the patient's calendar.
@@ -377,30 +417,40 @@ def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
     elif current.status == Booking.Status.CONFIRMED:
         _queue_patient_email(current, BookingEmailKind.CONFIRMED)
     _audit_change(current, by=by, what="moved")
+    _announce(current, BookingEvent.MOVED, by)
     logger.info("Booking %s moved", current.public_id)
     return current
 
 
 @transaction.atomic
-def booking_cancel(*, booking, by=None, now=None):
+def booking_cancel(*, booking, by=None, system=False, now=None):
     """Cancel an active booking; the time is free again as soon as this commits.
 
-    The patient (`by` None) can cancel only within the change-notice rules.
+    The patient (`by` None) can cancel only within the change-notice rules. `system=True`
+    (with `by` None) is the clinic cancelling with nobody at the keyboard, e.g. the retention
+    purge of a request that still had a booking: no notice rule, recorded as the clinic's.
+    A reminder still waiting in the outbox is withdrawn; the patient gets the cancellation
+    with a calendar file (same UID, SEQUENCE one higher) that removes the event.
     """
     now = now or timezone.now()
+    _lock_request(booking.consultation_request_id)
     current = Booking.objects.select_for_update().get(pk=booking.pk)
     if not current.is_active:
         raise BookingError("not_active")
-    if by is None and not change_allowed(booking=current, now=now):
+    patient = by is None and not system
+    if patient and not change_allowed(booking=current, now=now):
         raise BookingError("too_late")
     current.status = Booking.Status.CANCELLED
     current.cancelled_at = now
-    current.cancelled_by = Booking.CancelledBy.PATIENT if by is None else Booking.CancelledBy.STAFF
-    current.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    current.cancelled_by = Booking.CancelledBy.PATIENT if patient else Booking.CancelledBy.STAFF
+    current.sequence += 1
+    current.save(update_fields=["status", "cancelled_at", "cancelled_by", "sequence"])
+    _withdraw_reminder(current)
     _queue_patient_email(current, BookingEmailKind.CANCELLED)
-    if by is None:
+    if patient:
         _queue_staff_alert(current, "cancelled their consultation")
-    _audit_change(current, by=by, what="cancelled")
+    _audit_change(current, by=by, what="cancelled", system=system)
+    _announce(current, BookingEvent.CANCELLED, by)
     logger.info("Booking %s cancelled", current.public_id)
     return current
 
@@ -476,6 +526,7 @@ def _queue_patient_email(booking, kind):
         "local_start": booking.start.astimezone(clinic_tz()),
         "local_end": booking.end.astimezone(clinic_tz()),
         "change_notice_hours": BookingSettings.get_solo().change_notice_hours,
+        "request_open": consultation_request.accepts_bookings,
     }
     invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
     context.update(booking_links(invitation=invitation))
