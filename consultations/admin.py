@@ -26,7 +26,11 @@ from . import search, services
 from .admin_forms import AssignForm, NoteForm, ReopenForm, ScreeningForm, TransitionForm
 from .answers import ANSWER_GROUPS
 from .models import ConsultationNote, ConsultationRequest
-from .selectors import consultation_request_overdue_q, response_overdue_cutoff
+from .selectors import (
+    consultation_request_is_overdue,
+    consultation_request_overdue_q,
+    response_overdue_cutoff,
+)
 
 Status = ConsultationRequest.Status
 
@@ -339,7 +343,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     @admin.display(description="in queue for")
     def age_in_queue(self, obj):
         age = timesince(obj.created_at)
-        if obj.status != Status.CLOSED and obj.created_at < response_overdue_cutoff():
+        if consultation_request_is_overdue(obj, cutoff=response_overdue_cutoff()):
             return format_html('{} <span class="badge badge-overdue">overdue</span>', age)
         return age
 
