@@ -12,6 +12,7 @@ import contextlib
 import functools
 import logging
 from datetime import UTC, timedelta
+from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
@@ -367,7 +368,8 @@ def booking_confirm(*, booking, by, now=None):
         raise BookingError("not_requested")
     booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = now
-    booking.save(update_fields=["status", "confirmed_at"])
+    booking.sequence += 1  # every change the patient's calendar hears of goes up by one
+    booking.save(update_fields=["status", "confirmed_at", "sequence"])
     _queue_patient_email(booking, BookingEmailKind.CONFIRMED)
     _audit_change(booking, by=by, what="confirmed")
     _announce(booking, BookingEvent.CONFIRMED, by)
@@ -411,9 +413,10 @@ def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
     _save_or_taken(current, update_fields=fields)
     _withdraw_reminder(current)
     if by is None:
-        # Staff confirm the new time; that mail's calendar file (same UID, higher SEQUENCE)
-        # moves the event in the patient's calendar.
+        # The patient hears their new time was received (with the moved calendar event, same
+        # UID, higher SEQUENCE); staff confirm it, which sends the confirmation.
         _queue_staff_alert(current, "asked to move their consultation")
+        _queue_patient_email(current, BookingEmailKind.MOVE_RECEIVED)
     elif current.status == Booking.Status.CONFIRMED:
         _queue_patient_email(current, BookingEmailKind.CONFIRMED)
     _audit_change(current, by=by, what="moved")
@@ -489,7 +492,7 @@ def booking_reminders_queue(*, now=None):
         )
         if claimed:
             booking = Booking.objects.select_related("consultation_request").get(pk=booking_id)
-            _queue_patient_email(booking, BookingEmailKind.REMINDER)
+            _queue_patient_email(booking, BookingEmailKind.REMINDER, now=now)
             queued += 1
     return queued
 
@@ -499,13 +502,32 @@ def booking_reminders_queue(*, now=None):
 _SUBJECTS = {
     BookingEmailKind.CONFIRMED: "Your consultation time is confirmed ({reference})",
     BookingEmailKind.CANCELLED: "Your consultation has been cancelled ({reference})",
-    BookingEmailKind.REMINDER: "Reminder: your consultation tomorrow ({reference})",
+    BookingEmailKind.REMINDER: "Reminder: your consultation {day} ({reference})",
+    BookingEmailKind.MOVE_RECEIVED: "We received your new consultation time ({reference})",
 }
 _TEMPLATES = {
     BookingEmailKind.CONFIRMED: "booking/email/booking_confirmed.txt",
     BookingEmailKind.CANCELLED: "booking/email/booking_cancelled.txt",
     BookingEmailKind.REMINDER: "booking/email/booking_reminder.txt",
+    BookingEmailKind.MOVE_RECEIVED: "booking/email/booking_move_received.txt",
 }
+
+
+def booking_day_phrase(*, start, now):
+    """When the consultation is, as the patient's calendar says it, from the clinic's dates.
+
+    "today at 10:00 PM", "tomorrow at 9:00 AM", or "on Wednesday 4 February at 9:00 AM":
+    the days are compared in the clinic's zone, so a reminder queued at 21:16 for a 22:00
+    consultation says "today", never "tomorrow" (as UTC dates would).
+    """
+    local_start = start.astimezone(clinic_tz())
+    days = (local_start.date() - now.astimezone(clinic_tz()).date()).days
+    time = local_start.strftime("%I:%M %p").lstrip("0")
+    if days == 0:
+        return f"today at {time}"
+    if days == 1:
+        return f"tomorrow at {time}"
+    return f"on {local_start:%A} {local_start.day} {local_start:%B} at {time}"
 
 
 def _email_context():
@@ -515,7 +537,7 @@ def _email_context():
     }
 
 
-def _queue_patient_email(booking, kind):
+def _queue_patient_email(booking, kind, now=None):
     consultation_request = booking.consultation_request
     if not consultation_request.email:
         return  # answers removed by the retention purge: nobody to write to
@@ -527,18 +549,21 @@ def _queue_patient_email(booking, kind):
         "local_end": booking.end.astimezone(clinic_tz()),
         "change_notice_hours": BookingSettings.get_solo().change_notice_hours,
         "request_open": consultation_request.accepts_bookings,
+        "day_phrase": booking_day_phrase(start=booking.start, now=now or timezone.now()),
     }
     invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
     context.update(booking_links(invitation=invitation))
     calendar = ""
-    if kind == BookingEmailKind.CONFIRMED:
+    if kind in (BookingEmailKind.CONFIRMED, BookingEmailKind.MOVE_RECEIVED):
         calendar = booking_calendar_file(booking=booking)
-    elif kind == BookingEmailKind.CANCELLED and booking.confirmed_at is not None:
+    elif kind == BookingEmailKind.CANCELLED:
+        # Always: a calendar that never held the event ignores a CANCEL for an unknown UID.
         calendar = booking_calendar_file(booking=booking, cancelled=True)
+    day = context["day_phrase"].split(" at ", 1)[0]
     outbound_email_queue(
         kind=kind,
         recipients=[consultation_request.email],
-        subject=_SUBJECTS[kind].format(reference=consultation_request.reference),
+        subject=_SUBJECTS[kind].format(reference=consultation_request.reference, day=day),
         body=render_to_string(_TEMPLATES[kind], context),
         regarding=regarding_key(consultation_request),
         calendar_file=calendar,
@@ -587,9 +612,22 @@ def booking_calendar_file(*, booking, cancelled=False):
     event.add("dtstart", booking.start.astimezone(UTC))
     event.add("dtend", booking.end.astimezone(UTC))
     event.add("sequence", booking.sequence)
+    organizer = icalendar.vCalAddress(f"mailto:{booking_organizer_email()}")
+    organizer.params["cn"] = icalendar.vText(site.clinic_name)
+    event.add("organizer", organizer)
     event.add("summary", f"{consultation_type.name}: {site.clinic_name}")
     event.add("location", location)
     event.add("description", "\n".join(line for line in description if line))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if cancelled:
+        event.add("status", "CANCELLED")
+    else:
+        confirmed = booking.status == Booking.Status.CONFIRMED
+        event.add("status", "CONFIRMED" if confirmed else "TENTATIVE")
     calendar.add_component(event)
     return calendar.to_ical().decode()
+
+
+def booking_organizer_email():
+    """The calendar event's ORGANIZER: the clinic's public e-mail, else the sending address."""
+    site_email = SiteSettings.get_solo().email
+    return site_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
