@@ -354,13 +354,19 @@ class BookingAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid() and booking.is_active:
             staff_id, start = form.cleaned_data["slot"]
             try:
-                services.booking_reschedule(
+                moved = services.booking_reschedule(
                     booking=booking, start=start, staff_id=staff_id, by=request.user
                 )
             except services.BookingError as exc:
                 form.add_error("slot", exc.message)
             else:
-                self.message_user(request, "Booking moved; the patient has been told.")
+                # Only a confirmed booking's move is sent to the patient (with the new .ics);
+                # a requested one waits for staff to confirm it.
+                if moved.status == moved.Status.CONFIRMED:
+                    told = "the patient has been sent the new time and calendar file"
+                else:
+                    told = "the patient is told when you confirm it"
+                self.message_user(request, f"Booking moved; {told}.")
                 return redirect(reverse("admin:booking_booking_change", args=[booking.pk]))
         return self._render_form(request, f"Move booking {booking}", form, booking=booking)
 

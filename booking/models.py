@@ -74,6 +74,7 @@ class BookingEmailKind(models.TextChoices):
     CONFIRMED = "booking_confirmed", "Patient: consultation time confirmed"
     CANCELLED = "booking_cancelled", "Patient: consultation cancelled"
     REMINDER = "booking_reminder", "Patient: reminder the day before"
+    MOVE_RECEIVED = "booking_move_received", "Patient: their new time is received"
 
 
 class Weekday(models.IntegerChoices):

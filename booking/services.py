@@ -12,6 +12,7 @@ import contextlib
 import functools
 import logging
 from datetime import UTC, timedelta
+from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
@@ -26,11 +27,12 @@ from django.utils.crypto import salted_hmac
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from outbox.services import outbound_email_queue, regarding_key
+from outbox.services import outbound_email_queue, outbound_email_withdraw, regarding_key
 from pages.models import SiteSettings
 
 from .models import Booking, BookingEmailKind, BookingInvitation, BookingSettings
 from .selectors import available_slots, change_allowed, clinic_tz
+from .signals import BookingEvent, booking_changed
 
 logger = logging.getLogger(__name__)
 
@@ -252,13 +254,47 @@ def _lock_staff(staff_id):
     )
 
 
-def _audit_change(booking, *, by, what):
+def _lock_request(consultation_request_id):
+    """Lock the booking's request row first, as the request's own services do.
+
+    Every write that touches both a request and its booking takes the request's lock before
+    the booking's, whichever side starts it, so a staff member closing a request and the
+    patient cancelling its booking at the same moment wait for each other instead of
+    deadlocking. The model is reached through the foreign key, never imported.
+    """
+    request_model = Booking._meta.get_field("consultation_request").related_model
+    list(
+        request_model.objects.select_for_update()
+        .filter(pk=consultation_request_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def _audit_change(booking, *, by, what, system=False):
     """The audit entry for a change: who (none for the patient's own link), which request."""
+    if by is not None:
+        who = ""
+    elif system:
+        who = " by the clinic's system"
+    else:
+        who = " by the patient"
     audit_record(
         actor=by,
         action=AuditEntry.Action.BOOKING_CHANGED,
         reference=booking.consultation_request.reference,
-        detail=f"booking {what}" + ("" if by is not None else " by the patient"),
+        detail=f"booking {what}{who}",
+    )
+
+
+def _announce(booking, event, by):
+    """Tell the layers above (the request's lifecycle) inside this change's transaction."""
+    booking_changed.send(sender=Booking, booking=booking, event=event, by=by)
+
+
+def _withdraw_reminder(booking):
+    """A reminder queued for the old time must not go out after a move or a cancellation."""
+    outbound_email_withdraw(
+        kind=BookingEmailKind.REMINDER, regarding=regarding_key(booking.consultation_request)
     )
 
 
@@ -300,6 +336,7 @@ def booking_request_create(
     _save_or_taken(booking, force_insert=True)
     logger.info("Booking %s requested for %s", booking.public_id, consultation_request.reference)
     _audit_change(booking, by=by, what="requested")
+    _announce(booking, BookingEvent.REQUESTED, by)
     if confirm and by is not None:
         return booking_confirm(booking=booking, by=by, now=now)
     _queue_staff_alert(booking, "picked a consultation time")
@@ -325,14 +362,17 @@ def booking_choice_apply(
 def booking_confirm(*, booking, by, now=None):
     """Staff confirm a requested time; the patient gets the calendar file and their links."""
     now = now or timezone.now()
+    _lock_request(booking.consultation_request_id)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.REQUESTED:
         raise BookingError("not_requested")
     booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = now
-    booking.save(update_fields=["status", "confirmed_at"])
+    booking.sequence += 1  # every change the patient's calendar hears of goes up by one
+    booking.save(update_fields=["status", "confirmed_at", "sequence"])
     _queue_patient_email(booking, BookingEmailKind.CONFIRMED)
     _audit_change(booking, by=by, what="confirmed")
+    _announce(booking, BookingEvent.CONFIRMED, by)
     logger.info("Booking %s confirmed", booking.public_id)
     return booking
 
@@ -346,6 +386,7 @@ def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
     is a request again; a time staff choose stays confirmed and the patient gets the new .ics.
     """
     now = now or timezone.now()
+    _lock_request(booking.consultation_request_id)
     current = Booking.objects.select_for_update().get(pk=booking.pk)
     if not current.is_active:
         raise BookingError("not_active")
@@ -370,37 +411,49 @@ def booking_reschedule(*, booking, start, by=None, staff_id=None, now=None):
         current.confirmed_at = None
     fields = ["staff", "start", "end", "sequence", "reminder_queued_at", "status", "confirmed_at"]
     _save_or_taken(current, update_fields=fields)
+    _withdraw_reminder(current)
     if by is None:
-        # Staff confirm the new time; that mail's calendar file (same UID, higher SEQUENCE)
-        # moves the event in the patient's calendar.
+        # The patient hears their new time was received (with the moved calendar event, same
+        # UID, higher SEQUENCE); staff confirm it, which sends the confirmation.
         _queue_staff_alert(current, "asked to move their consultation")
+        _queue_patient_email(current, BookingEmailKind.MOVE_RECEIVED)
     elif current.status == Booking.Status.CONFIRMED:
         _queue_patient_email(current, BookingEmailKind.CONFIRMED)
     _audit_change(current, by=by, what="moved")
+    _announce(current, BookingEvent.MOVED, by)
     logger.info("Booking %s moved", current.public_id)
     return current
 
 
 @transaction.atomic
-def booking_cancel(*, booking, by=None, now=None):
+def booking_cancel(*, booking, by=None, system=False, now=None):
     """Cancel an active booking; the time is free again as soon as this commits.
 
-    The patient (`by` None) can cancel only within the change-notice rules.
+    The patient (`by` None) can cancel only within the change-notice rules. `system=True`
+    (with `by` None) is the clinic cancelling with nobody at the keyboard, e.g. the retention
+    purge of a request that still had a booking: no notice rule, recorded as the clinic's.
+    A reminder still waiting in the outbox is withdrawn; the patient gets the cancellation
+    with a calendar file (same UID, SEQUENCE one higher) that removes the event.
     """
     now = now or timezone.now()
+    _lock_request(booking.consultation_request_id)
     current = Booking.objects.select_for_update().get(pk=booking.pk)
     if not current.is_active:
         raise BookingError("not_active")
-    if by is None and not change_allowed(booking=current, now=now):
+    patient = by is None and not system
+    if patient and not change_allowed(booking=current, now=now):
         raise BookingError("too_late")
     current.status = Booking.Status.CANCELLED
     current.cancelled_at = now
-    current.cancelled_by = Booking.CancelledBy.PATIENT if by is None else Booking.CancelledBy.STAFF
-    current.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    current.cancelled_by = Booking.CancelledBy.PATIENT if patient else Booking.CancelledBy.STAFF
+    current.sequence += 1
+    current.save(update_fields=["status", "cancelled_at", "cancelled_by", "sequence"])
+    _withdraw_reminder(current)
     _queue_patient_email(current, BookingEmailKind.CANCELLED)
-    if by is None:
+    if patient:
         _queue_staff_alert(current, "cancelled their consultation")
-    _audit_change(current, by=by, what="cancelled")
+    _audit_change(current, by=by, what="cancelled", system=system)
+    _announce(current, BookingEvent.CANCELLED, by)
     logger.info("Booking %s cancelled", current.public_id)
     return current
 
@@ -439,7 +492,7 @@ def booking_reminders_queue(*, now=None):
         )
         if claimed:
             booking = Booking.objects.select_related("consultation_request").get(pk=booking_id)
-            _queue_patient_email(booking, BookingEmailKind.REMINDER)
+            _queue_patient_email(booking, BookingEmailKind.REMINDER, now=now)
             queued += 1
     return queued
 
@@ -449,13 +502,32 @@ def booking_reminders_queue(*, now=None):
 _SUBJECTS = {
     BookingEmailKind.CONFIRMED: "Your consultation time is confirmed ({reference})",
     BookingEmailKind.CANCELLED: "Your consultation has been cancelled ({reference})",
-    BookingEmailKind.REMINDER: "Reminder: your consultation tomorrow ({reference})",
+    BookingEmailKind.REMINDER: "Reminder: your consultation {day} ({reference})",
+    BookingEmailKind.MOVE_RECEIVED: "We received your new consultation time ({reference})",
 }
 _TEMPLATES = {
     BookingEmailKind.CONFIRMED: "booking/email/booking_confirmed.txt",
     BookingEmailKind.CANCELLED: "booking/email/booking_cancelled.txt",
     BookingEmailKind.REMINDER: "booking/email/booking_reminder.txt",
+    BookingEmailKind.MOVE_RECEIVED: "booking/email/booking_move_received.txt",
 }
+
+
+def booking_day_phrase(*, start, now):
+    """When the consultation is, as the patient's calendar says it, from the clinic's dates.
+
+    "today at 10:00 PM", "tomorrow at 9:00 AM", or "on Wednesday 4 February at 9:00 AM":
+    the days are compared in the clinic's zone, so a reminder queued at 21:16 for a 22:00
+    consultation says "today", never "tomorrow" (as UTC dates would).
+    """
+    local_start = start.astimezone(clinic_tz())
+    days = (local_start.date() - now.astimezone(clinic_tz()).date()).days
+    time = local_start.strftime("%I:%M %p").lstrip("0")
+    if days == 0:
+        return f"today at {time}"
+    if days == 1:
+        return f"tomorrow at {time}"
+    return f"on {local_start:%A} {local_start.day} {local_start:%B} at {time}"
 
 
 def _email_context():
@@ -465,7 +537,7 @@ def _email_context():
     }
 
 
-def _queue_patient_email(booking, kind):
+def _queue_patient_email(booking, kind, now=None):
     consultation_request = booking.consultation_request
     if not consultation_request.email:
         return  # answers removed by the retention purge: nobody to write to
@@ -476,18 +548,22 @@ def _queue_patient_email(booking, kind):
         "local_start": booking.start.astimezone(clinic_tz()),
         "local_end": booking.end.astimezone(clinic_tz()),
         "change_notice_hours": BookingSettings.get_solo().change_notice_hours,
+        "request_open": consultation_request.accepts_bookings,
+        "day_phrase": booking_day_phrase(start=booking.start, now=now or timezone.now()),
     }
     invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
     context.update(booking_links(invitation=invitation))
     calendar = ""
-    if kind == BookingEmailKind.CONFIRMED:
+    if kind in (BookingEmailKind.CONFIRMED, BookingEmailKind.MOVE_RECEIVED):
         calendar = booking_calendar_file(booking=booking)
-    elif kind == BookingEmailKind.CANCELLED and booking.confirmed_at is not None:
+    elif kind == BookingEmailKind.CANCELLED:
+        # Always: a calendar that never held the event ignores a CANCEL for an unknown UID.
         calendar = booking_calendar_file(booking=booking, cancelled=True)
+    day = context["day_phrase"].split(" at ", 1)[0]
     outbound_email_queue(
         kind=kind,
         recipients=[consultation_request.email],
-        subject=_SUBJECTS[kind].format(reference=consultation_request.reference),
+        subject=_SUBJECTS[kind].format(reference=consultation_request.reference, day=day),
         body=render_to_string(_TEMPLATES[kind], context),
         regarding=regarding_key(consultation_request),
         calendar_file=calendar,
@@ -536,9 +612,22 @@ def booking_calendar_file(*, booking, cancelled=False):
     event.add("dtstart", booking.start.astimezone(UTC))
     event.add("dtend", booking.end.astimezone(UTC))
     event.add("sequence", booking.sequence)
+    organizer = icalendar.vCalAddress(f"mailto:{booking_organizer_email()}")
+    organizer.params["cn"] = icalendar.vText(site.clinic_name)
+    event.add("organizer", organizer)
     event.add("summary", f"{consultation_type.name}: {site.clinic_name}")
     event.add("location", location)
     event.add("description", "\n".join(line for line in description if line))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if cancelled:
+        event.add("status", "CANCELLED")
+    else:
+        confirmed = booking.status == Booking.Status.CONFIRMED
+        event.add("status", "CONFIRMED" if confirmed else "TENTATIVE")
     calendar.add_component(event)
     return calendar.to_ical().decode()
+
+
+def booking_organizer_email():
+    """The calendar event's ORGANIZER: the clinic's public e-mail, else the sending address."""
+    site_email = SiteSettings.get_solo().email
+    return site_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]

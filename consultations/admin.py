@@ -23,10 +23,14 @@ from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
 
 from . import search, services
-from .admin_forms import AssignForm, NoteForm, ScreeningForm, TransitionForm
+from .admin_forms import AssignForm, NoteForm, ReopenForm, ScreeningForm, TransitionForm
 from .answers import ANSWER_GROUPS
 from .models import ConsultationNote, ConsultationRequest
-from .selectors import consultation_request_overdue_q, response_overdue_cutoff
+from .selectors import (
+    consultation_request_is_overdue,
+    consultation_request_overdue_q,
+    response_overdue_cutoff,
+)
 
 Status = ConsultationRequest.Status
 
@@ -339,7 +343,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     @admin.display(description="in queue for")
     def age_in_queue(self, obj):
         age = timesince(obj.created_at)
-        if obj.status != Status.CLOSED and obj.created_at < response_overdue_cutoff():
+        if consultation_request_is_overdue(obj, cutoff=response_overdue_cutoff()):
             return format_html('{} <span class="badge badge-overdue">overdue</span>', age)
         return age
 
@@ -467,6 +471,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         can = {
             "transition": user.has_perm(services.PERMISSION_TRANSITION)
             and bool(services.TRANSITIONS[obj.status]),
+            "reopen": user.has_perm(services.PERMISSION_REOPEN)
+            and services.Event.REOPEN in services.LIFECYCLE[obj.status],
             "assign": user.has_perm(services.PERMISSION_ASSIGN),
             "screening": user.has_perm(services.PERMISSION_SCREENING),
             "internal_note": user.has_perm(services.PERMISSION_INTERNAL_NOTE),
@@ -477,6 +483,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             "triage": obj,
             "can": can,
             "transition_form": TransitionForm(initial=version, consultation_request=obj),
+            "reopen_form": ReopenForm(initial=version),
             "assign_form": AssignForm(initial={**version, "assignee": obj.assigned_to_id}),
             "screening_form": ScreeningForm(
                 initial={**version, "outcome": obj.screening_outcome or None}
@@ -488,7 +495,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     # --- The workflow's forms, each posting to its own URL ------------------------------------
 
-    STEPS = ("transition", "assign", "note", "screening")
+    STEPS = ("transition", "reopen", "assign", "note", "screening")
 
     def _step_view(self, step):
         def view(request, object_id):
@@ -533,6 +540,19 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             http_request=request,
         )
         return f"{obj.reference} is now “{obj.get_status_display()}”."
+
+    def _do_reopen(self, request, obj):
+        form = ReopenForm(request.POST)
+        if not form.is_valid():
+            raise self._invalid(form)
+        services.consultation_request_reopen(
+            request=obj,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            http_request=request,
+        )
+        return f"{obj.reference} is reopened: it is “{obj.get_status_display()}” again."
 
     def _do_assign(self, request, obj):
         form = AssignForm(request.POST)

@@ -44,6 +44,15 @@ class TransitionForm(_VersionedForm):
             ]
 
 
+class ReopenForm(_VersionedForm):
+    reason = forms.CharField(
+        label="Why reopen it",
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the request as an internal note. It goes back to “In review”.",
+    )
+
+
 class AssignForm(_VersionedForm):
     assignee = forms.ModelChoiceField(
         label="Assign to",

@@ -388,6 +388,7 @@ class ConsultationRequest(models.Model):
         permissions = [
             ("assign_consultationrequest", "Can assign consultation requests"),
             ("transition_consultationrequest", "Can change the status of consultation requests"),
+            ("reopen_consultationrequest", "Can reopen a closed consultation request"),
             ("add_internal_note", "Can add internal notes to consultation requests"),
             ("add_clinical_note", "Can add clinical notes to consultation requests"),
             ("record_screening_outcome", "Can record the screening outcome"),

@@ -107,9 +107,21 @@ def response_overdue_cutoff(*, now=None, business_days=None):
     return moment
 
 
+#: The response target is about the first contact: only requests still waiting for it can be
+#: overdue. Once staff have contacted the patient (or scheduled, or closed), the clock stops.
+AWAITING_FIRST_CONTACT = (ConsultationRequest.Status.NEW, ConsultationRequest.Status.IN_REVIEW)
+
+
 def consultation_request_overdue_q(*, now=None):
-    return Q(created_at__lt=response_overdue_cutoff(now=now)) & ~Q(
-        status=ConsultationRequest.Status.CLOSED
+    """Overdue: still awaiting first contact and received before the response cutoff."""
+    return Q(created_at__lt=response_overdue_cutoff(now=now), status__in=AWAITING_FIRST_CONTACT)
+
+
+def consultation_request_is_overdue(consultation_request, *, cutoff):
+    """The same rule as `consultation_request_overdue_q`, for one request already loaded."""
+    return (
+        consultation_request.status in AWAITING_FIRST_CONTACT
+        and consultation_request.created_at < cutoff
     )
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,7 +23,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
-from booking.services import booking_link_for_request, booking_pick_path
+from booking.models import Booking, BookingEmailKind
+from booking.services import booking_cancel, booking_link_for_request, booking_pick_path
+from booking.signals import BookingEvent
 from outbox.models import OutboundEmail
 from outbox.services import outbound_email_queue, regarding_key
 from pages.models import SiteSettings
@@ -203,6 +205,7 @@ def client_rate_limit_hit(*, client_address):
 class PurgeReport:
     references: list[str] = field(default_factory=list)
     emails_deleted: int = 0
+    bookings_cancelled: int = 0
     dry_run: bool = False
 
 
@@ -229,9 +232,28 @@ def consultation_request_purge(*, older_than_days, dry_run=False, now=None):
     cleared = dict.fromkeys(ConsultationRequest.encrypted_field_names())
     with transaction.atomic():
         ids = list(candidates.select_for_update().values_list("pk", flat=True))
-        report.emails_deleted, _ = OutboundEmail.objects.filter(
-            regarding__in=[regarding_key(ConsultationRequest(pk=pk)) for pk in ids]
-        ).delete()
+        # A booking still live on a closed request (made before closing cancelled bookings):
+        # cancelled by the clinic's system, its reminder withdrawn, the patient told.
+        cancelled = []
+        for consultation_request in ConsultationRequest.objects.filter(
+            pk__in=ids, bookings__status__in=Booking.ACTIVE_STATUSES
+        ).distinct():
+            _bookings_cancel(consultation_request, by=None, system=True)
+            cancelled.append(regarding_key(consultation_request))
+        report.bookings_cancelled = len(cancelled)
+        # Every queued mail goes (they hold the patient's address), except the cancellation
+        # notices just queued: the patient must hear that their consultation is off.
+        report.emails_deleted, _ = (
+            OutboundEmail.objects.filter(
+                regarding__in=[regarding_key(ConsultationRequest(pk=pk)) for pk in ids]
+            )
+            .exclude(
+                regarding__in=cancelled,
+                kind=BookingEmailKind.CANCELLED,
+                status=OutboundEmail.Status.PENDING,
+            )
+            .delete()
+        )
         # Staff notes speak about the patient too: they go with the answers.
         ConsultationNote.objects.filter(consultation_request_id__in=ids).delete()
         ConsultationRequest.objects.filter(pk__in=ids).update(
@@ -247,17 +269,66 @@ def consultation_request_purge(*, older_than_days, dry_run=False, now=None):
 
 Status = ConsultationRequest.Status
 
-#: The workflow, in one place: from each status, the statuses a request may move to. A request
-#: can be closed from any open status (with an outcome); a closed request stays closed.
+
+class Event(models.TextChoices):
+    """What can happen to a request: a staff member's step, or news from its booking."""
+
+    REVIEW = "review", "Staff start the review"
+    CONTACT = "contact", "Staff record that they contacted the patient"
+    SCHEDULE = "schedule", "Staff record a consultation arranged"
+    CLOSE = "close", "Staff close the request (with an outcome)"
+    REOPEN = "reopen", "A coordinator reopens a closed request (with a reason)"
+    BOOKING_CONFIRMED = "booking_confirmed", "Its booking is confirmed"
+    BOOKING_CANCELLED = "booking_cancelled", "Its booking is cancelled (by either side)"
+
+
+#: The request's lifecycle, in one place: status × event → status. A pair that is not here
+#: does not happen: a staff step is refused, news from a booking changes nothing (a booking
+#: cancelled on a closed request leaves it closed). Closing a request with a live booking also
+#: cancels the booking (the patient is told), see `consultation_request_transition`.
+#: A cancelled booking sends a scheduled request back to "Contacted": the clinic and the
+#: patient have been in touch, and the coordinator arranges a new time from there.
+LIFECYCLE = {
+    Status.NEW: {
+        Event.REVIEW: Status.IN_REVIEW,
+        Event.CLOSE: Status.CLOSED,
+        Event.BOOKING_CONFIRMED: Status.SCHEDULED,
+    },
+    Status.IN_REVIEW: {
+        Event.CONTACT: Status.CONTACTED,
+        Event.CLOSE: Status.CLOSED,
+        Event.BOOKING_CONFIRMED: Status.SCHEDULED,
+    },
+    Status.CONTACTED: {
+        Event.SCHEDULE: Status.SCHEDULED,
+        Event.CLOSE: Status.CLOSED,
+        Event.BOOKING_CONFIRMED: Status.SCHEDULED,
+    },
+    Status.SCHEDULED: {
+        Event.CLOSE: Status.CLOSED,
+        Event.BOOKING_CANCELLED: Status.CONTACTED,
+    },
+    Status.CLOSED: {
+        Event.REOPEN: Status.IN_REVIEW,
+    },
+}
+
+#: The events a staff member causes with the status form (the others have their own ways in).
+STAFF_EVENTS = (Event.REVIEW, Event.CONTACT, Event.SCHEDULE, Event.CLOSE)
+#: What the booking engine's `booking_changed` events mean for the request.
+BOOKING_EVENTS = {
+    BookingEvent.CONFIRMED: Event.BOOKING_CONFIRMED,
+    BookingEvent.CANCELLED: Event.BOOKING_CANCELLED,
+}
+
+#: From each status, the statuses the status form offers (read from LIFECYCLE).
 TRANSITIONS = {
-    Status.NEW: (Status.IN_REVIEW, Status.CLOSED),
-    Status.IN_REVIEW: (Status.CONTACTED, Status.CLOSED),
-    Status.CONTACTED: (Status.SCHEDULED, Status.CLOSED),
-    Status.SCHEDULED: (Status.CLOSED,),
-    Status.CLOSED: (),
+    status: tuple(to for event, to in events.items() if event in STAFF_EVENTS)
+    for status, events in LIFECYCLE.items()
 }
 
 PERMISSION_TRANSITION = "consultations.transition_consultationrequest"
+PERMISSION_REOPEN = "consultations.reopen_consultationrequest"
 PERMISSION_ASSIGN = "consultations.assign_consultationrequest"
 PERMISSION_INTERNAL_NOTE = "consultations.add_internal_note"
 PERMISSION_CLINICAL_NOTE = "consultations.add_clinical_note"
@@ -314,27 +385,79 @@ def _compare_and_swap(consultation_request, expected_version, **changes):
     consultation_request.version = expected_version + 1
 
 
+def _status_locked(consultation_request):
+    """The request's status as it is now, its row locked until this transaction ends."""
+    return (
+        ConsultationRequest.objects.select_for_update()
+        .filter(pk=consultation_request.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
+def _lifecycle_apply(
+    *, request, current, event, by, expected_version, changes=None, because="", http_request=None
+):
+    """Move `request` along LIFECYCLE[current][event]: one conditional UPDATE, one audit entry.
+
+    Every change of status goes through here: staff steps, reopening, and the changes its
+    booking causes (`because` says which, and the audit entry says it was automatic).
+    Closing cancels the request's live bookings in the same transaction.
+    """
+    to = LIFECYCLE[current][event]
+    _compare_and_swap(request, expected_version, status=to, **(changes or {}))
+    detail = f"{_label(current)} → {_label(to)}"
+    if request.outcome and to == Status.CLOSED:
+        detail += f" ({ConsultationRequest.Outcome(request.outcome).label})"
+    if because:
+        detail += f" ({because})"
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.TRANSITIONED,
+        reference=request.reference,
+        detail=detail,
+        http_request=http_request,
+    )
+    if to == Status.CLOSED:
+        _bookings_cancel(request, by=by)
+    return request
+
+
+def _bookings_cancel(consultation_request, *, by, system=False):
+    """Cancel the request's live bookings: the patient is told, queued reminders withdrawn."""
+    for booking in Booking.objects.active().filter(consultation_request=consultation_request):
+        booking_cancel(booking=booking, by=by, system=system or by is None)
+
+
 @transaction.atomic
 def consultation_request_transition(
     *, request, to, by, outcome="", note="", expected_version=None, http_request=None
 ):
-    """Move `request` to status `to` if the workflow table allows it; closing needs an outcome.
+    """Move `request` to status `to` if the lifecycle lets staff; closing needs an outcome.
 
     Raises WorkflowError (a ValidationError) with a message for the user when the move is not
     allowed or the request changed since `expected_version`; PermissionDenied without the
-    "transition" permission. Writes one audit entry, plus a note when `note` is given.
+    "transition" permission. Writes one audit entry, plus a note when `note` is given. Closing
+    a request with a live booking cancels the booking (see LIFECYCLE).
     """
     _require(by, PERMISSION_TRANSITION)
-    current = ConsultationRequest.objects.filter(pk=request.pk).values_list("status", flat=True)
-    current = current.first()
+    current = _status_locked(request)
     if to not in Status.values:
         raise WorkflowError("Choose a status from the list.", code="unknown_status")
-    if not transition_allowed(from_status=current, to_status=to):
+    event = next(
+        (
+            e
+            for e, target in LIFECYCLE.get(current, {}).items()
+            if target == to and e in STAFF_EVENTS
+        ),
+        None,
+    )
+    if event is None:
         raise WorkflowError(
             f"{request.reference} is “{_label(current)}”: it cannot move to “{_label(to)}”.",
             code="transition_not_allowed",
         )
-    changes = {"status": to}
+    changes = {}
     if to == Status.CLOSED:
         if outcome not in ConsultationRequest.Outcome.values:
             raise WorkflowError(
@@ -344,15 +467,13 @@ def consultation_request_transition(
         changes.update(outcome=outcome, closed_at=timezone.now())
     elif outcome:
         raise WorkflowError("Only a closed request has a closing outcome.", code="outcome_open")
-    _compare_and_swap(request, expected_version, **changes)
-    detail = f"{_label(current)} → {_label(to)}"
-    if outcome:
-        detail += f" ({ConsultationRequest.Outcome(outcome).label})"
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.TRANSITIONED,
-        reference=request.reference,
-        detail=detail,
+    _lifecycle_apply(
+        request=request,
+        current=current,
+        event=event,
+        by=by,
+        expected_version=expected_version,
+        changes=changes,
         http_request=http_request,
     )
     if note:
@@ -364,6 +485,86 @@ def consultation_request_transition(
             http_request=http_request,
         )
     return request
+
+
+@sensitive_variables("reason")
+@transaction.atomic
+def consultation_request_reopen(*, request, by, reason, expected_version=None, http_request=None):
+    """A coordinator reopens a closed request: back to "In review", the reason kept as a note.
+
+    Needs the "reopen" permission and a reason (the reason may speak about the patient, so it
+    is an encrypted internal note; the audit entry says only that it was reopened). A request
+    whose answers the retention purge removed cannot be reopened: nobody could be contacted.
+    """
+    _require(by, PERMISSION_REOPEN)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Say why the request is reopened.", code="reason_required")
+    current = _status_locked(request)
+    if Event.REOPEN not in LIFECYCLE.get(current, {}):
+        raise WorkflowError(
+            f"{request.reference} is “{_label(current)}”: only a closed request can be reopened.",
+            code="not_closed",
+        )
+    if ConsultationRequest.objects.filter(pk=request.pk, anonymised_at__isnull=False).exists():
+        raise WorkflowError(
+            f"{request.reference}'s answers were removed by the retention purge: it cannot be "
+            "reopened. Ask the patient to send a new request.",
+            code="anonymised",
+        )
+    _lifecycle_apply(
+        request=request,
+        current=current,
+        event=Event.REOPEN,
+        by=by,
+        expected_version=expected_version,
+        changes={"outcome": "", "closed_at": None},
+        because="reopened",
+        http_request=http_request,
+    )
+    _note_create(
+        request=request,
+        by=by,
+        text=f"Reopened: {reason}",
+        kind=ConsultationNote.Kind.INTERNAL,
+        http_request=http_request,
+    )
+    return request
+
+
+@transaction.atomic
+def consultation_request_booking_changed(*, booking, event, by):
+    """What a change to a booking means for its request (the `booking_changed` receiver).
+
+    No permission check: the booking engine checked the person's right to change the
+    booking, and this change follows from it. The request's row is locked and its current
+    version used, so no staff change is overwritten; the audit entry says it was automatic
+    and who (or "the patient") changed the booking. Returns the new status, or None.
+    """
+    lifecycle_event = BOOKING_EVENTS.get(event)
+    if lifecycle_event is None:
+        return None
+    request = ConsultationRequest.objects.get(pk=booking.consultation_request_id)
+    current = _status_locked(request)
+    if lifecycle_event not in LIFECYCLE.get(current, {}):
+        return None
+    if by is not None:
+        who = "by staff"
+    elif booking.cancelled_by == Booking.CancelledBy.PATIENT:
+        who = "by the patient"
+    else:
+        who = "by the clinic's system"
+    _lifecycle_apply(
+        request=request,
+        current=current,
+        event=lifecycle_event,
+        by=by,
+        expected_version=ConsultationRequest.objects.values_list("version", flat=True).get(
+            pk=request.pk
+        ),
+        because=f"automatic: booking {event} {who}",
+    )
+    return request.status
 
 
 def staff_who_can_work_requests():

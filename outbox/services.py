@@ -49,6 +49,23 @@ def outbound_email_queue(*, kind, recipients, subject, body, regarding="", calen
     return email
 
 
+def outbound_email_withdraw(*, kind, regarding, now=None):
+    """Delete the mails of this `kind` about `regarding` that are still waiting to be sent.
+
+    A mail a worker is sending right now (an unexpired claim) is left alone: it is too late
+    to stop it. Returns how many were withdrawn.
+    """
+    now = now or timezone.now()
+    withdrawn, _ = (
+        OutboundEmail.objects.filter(
+            kind=kind, regarding=regarding, status=OutboundEmail.Status.PENDING
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .delete()
+    )
+    return withdrawn
+
+
 def outbox_send_now():
     """Send what is due from this process (development); the worker retries whatever is left."""
     try:

@@ -183,7 +183,11 @@ def test_patient_move_makes_a_confirmed_booking_a_request_again(patient_request,
         booking=book(patient_request, staff, phone), by=staff, now=NOW
     )
     moved = services.booking_reschedule(booking=booking, start=WED_940, now=NOW)
-    assert (moved.start, moved.status, moved.sequence) == (WED_940, Booking.Status.REQUESTED, 1)
+    assert (moved.start, moved.status, moved.sequence) == (
+        WED_940,
+        Booking.Status.REQUESTED,
+        2,
+    )  # confirmed (1), moved (2)
     # The old time is free again at once.
     offered = [s.start for s in selectors.available_slots(consultation_type=phone, now=NOW)]
     assert WED_NINE in offered
@@ -200,7 +204,7 @@ def test_staff_move_stays_confirmed_and_sends_the_updated_calendar_file(
     latest = OutboundEmail.objects.filter(kind=BookingEmailKind.CONFIRMED).last()
     (event,) = icalendar.Calendar.from_ical(latest.calendar_file).walk("VEVENT")
     assert event.decoded("dtstart") == WED_940
-    assert int(event["sequence"]) == 1
+    assert int(event["sequence"]) == 2  # confirmed (1), moved (2)
 
 
 def test_patient_cannot_change_inside_the_change_notice(patient_request, staff, phone):

@@ -42,6 +42,11 @@ MATRIX = [
         _post("transition", {"to": "in_review", "version": "0"}),
         (302, 302, 403, 403, 403),
     ),
+    (
+        "reopen",
+        _post("reopen", {"reason": "Patient called back", "version": "0"}),
+        (302, 302, 403, 403, 403),
+    ),
     ("assignment", _post("assign", {"assignee": "", "version": "0"}), (302, 302, 403, 403, 403)),
     ("internal note", _post("note", {"kind": "internal", "text": "n"}), (302, 302, 403, 403, 403)),
     ("clinical note", _post("note", {"kind": "clinical", "text": "n"}), (302, 403, 302, 403, 403)),
@@ -147,6 +152,7 @@ def test_roles_hold_least_privilege():
         "consultations.view_consultationrequest",
         "consultations.assign_consultationrequest",
         "consultations.transition_consultationrequest",
+        "consultations.reopen_consultationrequest",  # consultations 0008
         "consultations.add_internal_note",
         "consultations.export_consultationrequest",
         *(f"booking.{name}" for name in booking["Intake coordinator"]),

@@ -398,4 +398,4 @@ def test_admin_index_counts_requests_by_status_and_overdue(coordinator_client, c
     rows = {row.th.get_text(strip=True): row.td.get_text(strip=True) for row in panel.select("tr")}
     assert rows["New"] == "2"
     assert rows["In review"] == "1"
-    assert rows["Overdue (open, past the response target)"] == "2"
+    assert rows["Overdue (awaiting first contact, past the response target)"] == "2"

@@ -34,5 +34,10 @@ class Command(BaseCommand):
             f"ago; {'would delete' if dry_run else 'deleted'} {report.emails_deleted} queued "
             "e-mail(s)."
         )
+        if report.bookings_cancelled:
+            self.stdout.write(
+                f"Cancelled the live booking of {report.bookings_cancelled} request(s); each "
+                "patient's cancellation notice stays queued."
+            )
         for reference in report.references:
             self.stdout.write(f"  {reference}")
