@@ -3,9 +3,22 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from pages.views import robots_txt, sitemap_xml
+
+
+def media_served_by_the_app():
+    """Uploads served by Django when SERVE_MEDIA says no web server is in front (`make serve`).
+
+    Django's static() does this only with DEBUG on; here the production settings run.
+    """
+    if not settings.SERVE_MEDIA or settings.DEBUG:
+        return []
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
 
 # Error pages in the site's frame (header, menus, search, phone), even with the database down.
 handler404 = "pages.views.page_not_found"
@@ -19,7 +32,9 @@ urlpatterns = [
     path("", include("ops.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_xml, name="django.contrib.sitemaps.views.sitemap"),
-    # Uploaded images in development; in production the web server serves MEDIA_ROOT.
+    # Uploaded images in development (and with SERVE_MEDIA, as `make serve` sets); in
+    # production the web server serves MEDIA_ROOT.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+    *media_served_by_the_app(),
     path("", include("pages.urls")),
 ]

@@ -184,6 +184,10 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Let the app itself serve uploads: development (DEBUG) always does; `make serve` sets this, as
+# there is no web server in front of it there. A real server leaves it off and serves
+# MEDIA_ROOT from the web server (docs/deploy.md, "Uploaded images").
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
