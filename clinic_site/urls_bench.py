@@ -7,6 +7,7 @@ benchmark can report each page as a share of what the framework itself can serve
 from django.http import HttpResponse
 from django.urls import path
 
+from .urls import handler404, handler500  # noqa: F401  (the site's error pages)
 from .urls import urlpatterns as site_urlpatterns
 
 # A body as big as a page's, so the cost of moving its bytes can be told from the app's work.

@@ -86,7 +86,7 @@ def test_six_posts_change_the_booking_at_most_the_limit_and_the_rest_are_told_wh
     assert TOO_MANY in page.select_one("#error-summary").text
     assert CLINIC_PHONE in page.select_one("#slot-error").text
     (summary,) = [p for p in page.select(".confirmation-panel") if p.find("h2")]
-    current = dateformat.format(slots[LIMIT - 1].local_start, "l j F Y, g:i A")
+    current = dateformat.format(slots[LIMIT - 1].local_start, "l, F j, Y, g:i A")
     assert "Your consultation" in summary.text and current in summary.text  # what they still have
     assert page.select_one(f'input[value="{slots[-1].value}"]').has_attr("checked")  # kept
     assert patient_request.reference not in refused.content.decode()

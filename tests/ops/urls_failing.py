@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from clinic_site.urls import handler404, handler500  # noqa: F401  (the site's error pages)
 from clinic_site.urls import urlpatterns as site_urlpatterns
 
 
