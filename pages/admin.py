@@ -21,26 +21,17 @@ from reversion.models import Version
 from solo.admin import SingletonModelAdmin
 
 from . import checks, revisions, selectors, services, views
-from .forms import BlockInlineFormSet
+from .forms import BLOCK_FIELDS, BlockForm, BlockInlineFormSet
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
 from .redirects import redirect_loop_check, redirect_target_validate
 
 
 class BlockInline(SortableStackedInline):
     model = Block
+    form = BlockForm
     formset = BlockInlineFormSet
     extra = 0
-    fields = (
-        "kind",
-        "heading_level",
-        "heading",
-        "anchor",
-        "text",
-        "items",
-        "button_label",
-        "button_target",
-        "image",
-    )
+    fields = BLOCK_FIELDS
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "image":

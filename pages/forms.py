@@ -6,6 +6,45 @@ from .models import Block
 from .search import MAX_QUERY_LENGTH
 
 
+def normalise_line_endings(text):
+    """Text with every line ended by \n, as it is stored: browsers send \r\n."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class MultilineTextField(forms.CharField):
+    """A text area's text with plain \n line endings.
+
+    Browsers submit text areas with \r\n. Normalising in `to_python` makes the form compare
+    like with like, so a block the editor did not touch is neither saved nor recorded as
+    changed in the history, and what is saved never holds a \r.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_line_endings(value) if isinstance(value, str) else value
+
+
+# Every field a block may use; which of them a block shows depends on its kind.
+BLOCK_FIELDS = (
+    "kind",
+    "heading_level",
+    "heading",
+    "anchor",
+    "text",
+    "items",
+    "button_label",
+    "button_target",
+    "image",
+)
+
+
+class BlockForm(forms.ModelForm):
+    class Meta:
+        model = Block
+        fields = (*BLOCK_FIELDS, "position")
+        field_classes = {"text": MultilineTextField, "items": MultilineTextField}
+
+
 class BlockInlineFormSet(CustomInlineFormSet):
     """Checks that need the whole page: heading order and unique anchors."""
 
