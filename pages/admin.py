@@ -21,7 +21,7 @@ from reversion.models import Version
 from solo.admin import SingletonModelAdmin
 
 from . import checks, revisions, selectors, services, views
-from .forms import BLOCK_FIELDS, BlockForm, BlockInlineFormSet
+from .forms import BLOCK_FIELDS, BlockForm, BlockInlineFormSet, PageAdminForm
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
 from .redirects import redirect_loop_check, redirect_target_validate
 
@@ -128,11 +128,12 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         "preview_link",
         "editor_checks",
     )
+    form = PageAdminForm
     inlines = [BlockInline]
     object_history_template = "admin/pages/page/revision_history.html"
     revision_form_template = "admin/pages/page/revision_form.html"
     fieldsets = (
-        (None, {"fields": ("title", "status", "preview_link")}),
+        (None, {"fields": ("title", "status", "preview_link", "edit_token")}),
         (
             "Schedule",
             {
@@ -260,6 +261,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             fields=flatten_fieldsets(self.get_fieldsets(request, page)),
         )
         form = form_class(request.POST, request.FILES, instance=page)
+        form.check_conflicts = False
         form_valid = form.is_valid()
         unsaved = form.instance
         formsets = self._preview_formsets(request, unsaved, change=page is not None)

@@ -2,7 +2,8 @@ from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Block
+from . import services
+from .models import Block, Page
 from .search import MAX_QUERY_LENGTH
 
 
@@ -43,6 +44,48 @@ class BlockForm(forms.ModelForm):
         model = Block
         fields = (*BLOCK_FIELDS, "position")
         field_classes = {"text": MultilineTextField, "items": MultilineTextField}
+
+
+class PageAdminForm(forms.ModelForm):
+    """The page form, which refuses to save over a change made since it was opened."""
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # The preview shows the form as typed and saves nothing: no conflict to refuse.
+    check_conflicts = True
+
+    class Meta:
+        model = Page
+        # The admin names the rest in PageAdmin.fieldsets.
+        fields = ("title", "status")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["edit_token"].initial = services.page_edit_token(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        token = cleaned.get("edit_token")
+        if not (self.check_conflicts and self.instance.pk and token):
+            return cleaned
+        self.conflict = services.page_edit_conflict(page=self.instance, token=token)
+        if self.conflict is not None:
+            # Saving again after reading the other change is a choice to replace it.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("edit_token")] = services.page_edit_token(
+                Page.objects.get(pk=self.instance.pk)
+            )
+            by = self.conflict.by.get_username() if self.conflict.by else "someone else"
+            raise ValidationError(
+                f"This page was saved by {by} after you opened it, so your changes were not "
+                "saved: they are still in the form below, and the other changes are listed "
+                "above. Press Save again to replace the other changes with yours, or open "
+                "the page again to start from the saved version.",
+                code="edited_since_opened",
+            )
+        return cleaned
 
 
 class BlockInlineFormSet(CustomInlineFormSet):

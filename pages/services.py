@@ -1,5 +1,6 @@
 """Writes to pages that follow a rule. Editors' own edits go through the admin."""
 
+import datetime
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from reversion.models import Version
 
-from . import checks, images, selectors
+from . import checks, images, revisions, selectors
 from .models import Block, Image, LoadedContent, Page, SiteSettings
 from .roles import CONTENT_EDITOR
 
@@ -255,3 +256,49 @@ def page_reading_ease_store(*, page, blocks):
     page.reading_ease = checks.reading_ease(checks.reading_text(page, blocks))
     Page.objects.filter(pk=page.pk).update(reading_ease=page.reading_ease)
     return page.reading_ease
+
+
+@dataclass
+class EditConflict:
+    """Someone saved the page after an editor opened it: who, when, and what they changed."""
+
+    by: object  # the user, or None when the change was not made through the admin
+    at: datetime.datetime
+    diff: revisions.RevisionDiff | None
+
+
+def page_edit_token(page):
+    """What a change form remembers of the page it opened: when the page was last saved and
+    its newest revision (to show what changed since, should someone else save first)."""
+    latest = revisions.page_versions(page.pk).values_list("pk", flat=True).first()
+    return f"{page.updated_at.isoformat()}|{latest or ''}"
+
+
+def page_edit_conflict(*, page, token):
+    """None if the page is still as it was when its form was opened (`token`), else the
+    other change. Every save of a page, blocks included, saves the page and so moves its
+    last-updated time.
+
+    The page's row stays locked until the caller's transaction ends, so of two saves of the
+    same opened form only one can pass this check.
+    """
+    current = (
+        Page.objects.select_for_update()
+        .filter(pk=page.pk)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    opened_at, _, opened_version = token.partition("|")
+    try:
+        opened = datetime.datetime.fromisoformat(opened_at)
+    except ValueError:
+        opened = None
+    if current is None or current == opened:
+        return None
+    versions = revisions.page_versions(page.pk)
+    latest = versions.first()
+    old = versions.filter(pk=opened_version).first() if opened_version.isdigit() else None
+    diff = None
+    if old is not None and latest is not None and old.pk != latest.pk:
+        diff = revisions.revision_diff(old, latest)
+    return EditConflict(by=latest.revision.user if latest else None, at=current, diff=diff)
