@@ -21,7 +21,7 @@ from reversion.models import Version
 from solo.admin import SingletonModelAdmin
 
 from . import checks, revisions, selectors, services, views
-from .forms import BLOCK_FIELDS, BlockForm, BlockInlineFormSet, PageAdminForm
+from .forms import BlockForm, BlockInlineFormSet, PageAdminForm
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
 from .redirects import redirect_loop_check, redirect_target_validate
 
@@ -29,9 +29,22 @@ from .redirects import redirect_loop_check, redirect_target_validate
 class BlockInline(SortableStackedInline):
     model = Block
     form = BlockForm
+    template = "admin/pages/page/block_inline.html"
     formset = BlockInlineFormSet
     extra = 0
-    fields = BLOCK_FIELDS
+    # Short fields share a line. block_fieldset.html leaves out the fields a block's kind does
+    # not use, and a line whose first field it does not use.
+    fields = (
+        ("kind", "heading_level"),
+        ("heading", "anchor"),
+        "text",
+        "items",
+        ("button_label", "button_target"),
+        "image",
+    )
+
+    class Media:
+        css = {"all": ("pages/admin/block_editor.css",)}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "image":
@@ -164,11 +177,12 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         (
             "Checks",
             {
+                "classes": ("collapse",),
                 "fields": ("editor_checks",),
                 "description": "Advice on the saved page. Warnings never stop you publishing.",
             },
         ),
-        ("History", {"fields": ("first_published_at", "updated_at")}),
+        ("History", {"classes": ("collapse",), "fields": ("first_published_at", "updated_at")}),
     )
 
     @admin.display(description="public sees it")

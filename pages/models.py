@@ -486,6 +486,20 @@ class BlockContent:
         return self.kind == self.Kind.HEADING or self.starts_section
 
 
+# The fields each kind of block uses; the block editor shows only these. A kind not listed
+# here shows them all.
+BLOCK_KIND_FIELDS = {
+    "heading": ("heading_level", "heading", "anchor"),
+    "paragraph": ("text",),
+    "list": ("text", "items"),
+    "faq": ("heading", "text"),
+    "cta": ("heading", "text", "button_label", "button_target"),
+    "callout": ("heading", "text"),
+    "contact": (),
+    "image": ("image", "text"),
+}
+
+
 class Block(BlockContent, models.Model):
     """One piece of a page body. Which fields a block uses depends on its kind."""
 
