@@ -21,26 +21,30 @@ from reversion.models import Version
 from solo.admin import SingletonModelAdmin
 
 from . import checks, revisions, selectors, services, views
-from .forms import BlockInlineFormSet
+from .forms import BlockForm, BlockInlineFormSet, PageAdminForm
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
 from .redirects import redirect_loop_check, redirect_target_validate
 
 
 class BlockInline(SortableStackedInline):
     model = Block
+    form = BlockForm
+    template = "admin/pages/page/block_inline.html"
     formset = BlockInlineFormSet
     extra = 0
+    # Short fields share a line. block_fieldset.html leaves out the fields a block's kind does
+    # not use, and a line whose first field it does not use.
     fields = (
-        "kind",
-        "heading_level",
-        "heading",
-        "anchor",
+        ("kind", "heading_level"),
+        ("heading", "anchor"),
         "text",
         "items",
-        "button_label",
-        "button_target",
+        ("button_label", "button_target"),
         "image",
     )
+
+    class Media:
+        css = {"all": ("pages/admin/block_editor.css",)}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "image":
@@ -137,11 +141,12 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         "preview_link",
         "editor_checks",
     )
+    form = PageAdminForm
     inlines = [BlockInline]
     object_history_template = "admin/pages/page/revision_history.html"
     revision_form_template = "admin/pages/page/revision_form.html"
     fieldsets = (
-        (None, {"fields": ("title", "status", "preview_link")}),
+        (None, {"fields": ("title", "status", "preview_link", "edit_token")}),
         (
             "Schedule",
             {
@@ -172,11 +177,12 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         (
             "Checks",
             {
+                "classes": ("collapse",),
                 "fields": ("editor_checks",),
                 "description": "Advice on the saved page. Warnings never stop you publishing.",
             },
         ),
-        ("History", {"fields": ("first_published_at", "updated_at")}),
+        ("History", {"classes": ("collapse",), "fields": ("first_published_at", "updated_at")}),
     )
 
     @admin.display(description="public sees it")
@@ -269,6 +275,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             fields=flatten_fieldsets(self.get_fieldsets(request, page)),
         )
         form = form_class(request.POST, request.FILES, instance=page)
+        form.check_conflicts = False
         form_valid = form.is_valid()
         unsaved = form.instance
         formsets = self._preview_formsets(request, unsaved, change=page is not None)

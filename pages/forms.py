@@ -1,9 +1,177 @@
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
-from .models import Block
+from . import services
+from .models import BLOCK_KIND_FIELDS, Block, Page
 from .search import MAX_QUERY_LENGTH
+
+
+def normalise_line_endings(text):
+    """Text with every line ended by a line feed, as it is stored (browsers send CR LF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Every field a block may use; which of them a block shows depends on its kind.
+BLOCK_FIELDS = (
+    "kind",
+    "heading_level",
+    "heading",
+    "anchor",
+    "text",
+    "items",
+    "button_label",
+    "button_target",
+    "image",
+)
+
+
+class PlainSelect(forms.Select):
+    """A select drawn in one step rather than one template per option: the block editor
+    draws a few of these for every block of a long page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = "" if value is None else str(value)
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) == selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+# What each field holds, said for the kind of block it is shown in.
+_KIND_HELP = {
+    ("heading", "anchor"): "The part after # in links to this section; keep it once published.",
+    ("list", "text"): "Optional: a sentence introducing the list.",
+    ("list", "items"): "One item per line.",
+    ("faq", "heading"): "The question.",
+    ("faq", "text"): "The answer.",
+    ("cta", "heading"): "Optional title.",
+    ("cta", "button_target"): "Where the button takes the reader.",
+    ("callout", "heading"): "Optional title.",
+    ("image", "text"): "Optional caption.",
+}
+
+
+def _rows_for(text, *, width=90, least=2, most=12):
+    """Text area rows enough for `text` at about `width` characters a line: long pages stay
+    short to scroll, and nothing hides behind a scroll bar of its own."""
+    lines = (text or "").splitlines() or [""]
+    needed = sum(max(1, -(-len(line) // width)) for line in lines)
+    return min(max(needed, least), most)
+
+
+class BlockForm(forms.ModelForm):
+    """One block, showing only the fields its kind uses.
+
+    The others are disabled: not shown, not read from the post, and so never emptied by
+    accident. A block whose kind changes gets the new kind's fields (shown, with any that
+    are required flagged, when the form comes back) and loses the old kind's values.
+    """
+
+    class Meta:
+        model = Block
+        fields = (*BLOCK_FIELDS, "position")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # Browsers send text areas with \r\n: normalised here, the form compares like
+            # with like, so a block the editor did not touch is neither saved nor recorded
+            # as changed, and nothing saved holds a \r.
+            self.data = self.data.copy()
+            for name in ("text", "items"):
+                key = self.add_prefix(name)
+                if isinstance(self.data.get(key), str):
+                    self.data[key] = normalise_line_endings(self.data[key])
+        used = BLOCK_KIND_FIELDS.get(self._kind())
+        self.unused_fields = (
+            set() if used is None else {n for n in BLOCK_FIELDS if n != "kind"} - set(used)
+        )
+        for name in self.unused_fields:
+            if name in self.fields:
+                self.fields[name].disabled = True
+        if used is not None:
+            for name in used:
+                if name in self.fields:
+                    self.fields[name].help_text = _KIND_HELP.get((self._kind(), name), "")
+            self.fields["kind"].help_text = (
+                ""
+                if self.instance.pk
+                else "Choose the kind, then press “Save and continue editing” to fill it in."
+            )
+        for name in ("kind", "heading_level", "button_target"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.choices)
+        # Last: reading a field's value makes its bound field, which copies the help text.
+        for name in ("text", "items"):
+            if name in self.fields and name not in self.unused_fields:
+                self.fields[name].widget.attrs["rows"] = _rows_for(self[name].value())
+
+    def _kind(self):
+        if self.is_bound:
+            posted = self.data.get(self.add_prefix("kind"))
+            if posted:
+                return posted
+        return self.instance.kind or self.fields["kind"].initial
+
+    def clean(self):
+        cleaned = super().clean()
+        if "kind" in self.changed_data:
+            for name in self.unused_fields:
+                if name in cleaned:
+                    cleaned[name] = None if name in {"heading_level", "image"} else ""
+        return cleaned
+
+
+class PageAdminForm(forms.ModelForm):
+    """The page form, which refuses to save over a change made since it was opened."""
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # The preview shows the form as typed and saves nothing: no conflict to refuse.
+    check_conflicts = True
+
+    class Meta:
+        model = Page
+        # The admin names the rest in PageAdmin.fieldsets.
+        fields = ("title", "status")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["edit_token"].initial = services.page_edit_token(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        token = cleaned.get("edit_token")
+        if not (self.check_conflicts and self.instance.pk and token):
+            return cleaned
+        self.conflict = services.page_edit_conflict(page=self.instance, token=token)
+        if self.conflict is not None:
+            # Saving again after reading the other change is a choice to replace it.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("edit_token")] = services.page_edit_token(
+                Page.objects.get(pk=self.instance.pk)
+            )
+            by = self.conflict.by.get_username() if self.conflict.by else "someone else"
+            raise ValidationError(
+                f"This page was saved by {by} after you opened it, so your changes were not "
+                "saved: they are still in the form below, and the other changes are listed "
+                "above. Press Save again to replace the other changes with yours, or open "
+                "the page again to start from the saved version.",
+                code="edited_since_opened",
+            )
+        return cleaned
 
 
 class BlockInlineFormSet(CustomInlineFormSet):

@@ -285,6 +285,18 @@ class Page(models.Model):
         blank=True,
         editable=False,
     )
+    content_key = models.CharField(
+        "starting content",
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=(
+            "The item of the clinic's starting content this page was loaded from, if any. "
+            "Loading the starting content again never touches or recreates it."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
 
@@ -486,6 +498,20 @@ class BlockContent:
         return self.heading or KEY_POINTS_TITLE
 
 
+# The fields each kind of block uses; the block editor shows only these. A kind not listed
+# here shows them all.
+BLOCK_KIND_FIELDS = {
+    "heading": ("heading_level", "heading", "anchor"),
+    "paragraph": ("text",),
+    "list": ("text", "items"),
+    "faq": ("heading", "text"),
+    "cta": ("heading", "text", "button_label", "button_target"),
+    "callout": ("heading", "text"),
+    "contact": (),
+    "image": ("image", "text"),
+}
+
+
 class Block(BlockContent, models.Model):
     """One piece of a page body. Which fields a block uses depends on its kind."""
 
@@ -656,6 +682,29 @@ class Block(BlockContent, models.Model):
             number += 1
             candidate = f"{base}-{number}"
         return candidate
+
+
+class LoadedContent(models.Model):
+    """An item of the clinic's starting content that has been loaded once.
+
+    Kept after the page itself is deleted, so that loading the starting content again never
+    brings back a page the editors removed.
+    """
+
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="The item's name in pages/content/, e.g. “privacy”.",
+    )
+    loaded_at = models.DateTimeField("loaded", auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "loaded starting content"
+        verbose_name_plural = "loaded starting content"
+
+    def __str__(self):
+        return self.key
 
 
 class SiteSettings(SingletonModel):

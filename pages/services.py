@@ -1,5 +1,6 @@
 """Writes to pages that follow a rule. Editors' own edits go through the admin."""
 
+import datetime
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,9 +13,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from reversion.models import Version
 
-from . import checks, images, selectors
-from .models import Block, Image, Page, SiteSettings
+from . import checks, images, revisions, selectors
+from .models import Block, Image, LoadedContent, Page, SiteSettings
 from .roles import CONTENT_EDITOR
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -31,10 +33,17 @@ _PAGE_FIELDS = (
 _BLOCK_FIELDS = ("heading", "text", "button_label", "button_target")
 
 
+LOADED_COMMENT = "Loaded the clinic's starting content."
+
+
 @dataclass
 class ContentLoadReport:
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    # Loaded once before and deleted by the editors since: not brought back.
+    deleted: list[str] = field(default_factory=list)
+    # Their parent page is gone or was never loaded: nothing to put them under.
+    skipped: list[str] = field(default_factory=list)
 
 
 def read_page_file(path):
@@ -42,12 +51,22 @@ def read_page_file(path):
         return tomllib.load(handle)
 
 
+def content_key(path):
+    """A content file's stable name: its file name without the ordering number
+    (`50-privacy.toml` → `privacy`)."""
+    stem = Path(path).stem
+    number, _, name = stem.partition("-")
+    return name if number.isdigit() and name else stem
+
+
 @transaction.atomic
 def clinic_content_load(*, content_dir=CONTENT_DIR):
-    """Create the clinic's starting pages and settings where they do not exist yet.
+    """Create the clinic's starting pages and settings, each item once in the database's life.
 
-    Anything already in the database is left as the editors have it, so loading twice
-    changes nothing and duplicates nothing.
+    A loaded page is marked with its content key and the key is remembered, so a page the
+    editors renamed, moved or deleted is never loaded again: loading twice changes nothing
+    and duplicates nothing. Pages loaded before keys existed are matched once, by the address
+    they were loaded at (read from their first revision), else by their address now.
     """
     report = ContentLoadReport()
     if SiteSettings.objects.exists():
@@ -57,26 +76,83 @@ def clinic_content_load(*, content_dir=CONTENT_DIR):
             SiteSettings.objects.create(**tomllib.load(handle))
         report.created.append("site settings")
 
+    loaded = set(LoadedContent.objects.values_list("key", flat=True))
+    legacy = _loaded_before_keys() if Page.objects.filter(content_key__isnull=True).exists() else {}
+    keys_by_address = {}
     for path in sorted((content_dir / "pages").glob("*.toml")):
         data = read_page_file(path)
-        parent = Page.objects.get(url_path=data["parent"]) if data.get("parent") else None
-        url_path = f"{parent.url_path}{data['slug']}/" if parent else "/"
-        if Page.objects.filter(url_path=url_path).exists():
-            report.kept.append(url_path)
+        key = content_key(path)
+        parent_address = data.get("parent")
+        address = f"{parent_address}{data['slug']}/" if parent_address else "/"
+        keys_by_address[address] = key
+        if key in loaded:
+            gone = not Page.objects.filter(content_key=key).exists()
+            (report.deleted if gone else report.kept).append(key)
             continue
+        outcome = _adopt_loaded_before_keys(key, address, legacy)
+        if outcome is not None:
+            LoadedContent.objects.create(key=key)
+            getattr(report, outcome).append(key)
+            continue
+        parent = None
+        if parent_address:
+            parent = _loaded_page(keys_by_address.get(parent_address), parent_address)
+            if parent is None:
+                report.skipped.append(key)
+                continue
         # One revision per page, so the page's history starts with the loaded copy.
         with reversion.create_revision(atomic=False):
-            reversion.set_comment("Loaded the clinic's starting content.")
+            reversion.set_comment(LOADED_COMMENT)
             page = Page.objects.create(
                 parent=parent,
                 slug=data["slug"],
                 status=Page.Status.PUBLISHED,
+                content_key=key,
                 **{name: data[name] for name in _PAGE_FIELDS if name in data},
             )
             for position, block_data in enumerate(data.get("blocks", [])):
                 _block_from_content(page, position, block_data).save()
-        report.created.append(url_path)
+        LoadedContent.objects.create(key=key)
+        report.created.append(key)
     return report
+
+
+def _loaded_page(key, address):
+    """The page loaded from `key` wherever it is now; else, for a key never recorded, the page
+    at `address`."""
+    page = Page.objects.filter(content_key=key).first() if key else None
+    if page is None and key not in set(LoadedContent.objects.values_list("key", flat=True)):
+        page = Page.objects.filter(url_path=address).first()
+    return page
+
+
+def _loaded_before_keys():
+    """Address at load time → page id, for every page loaded before content keys existed,
+    deleted ones included (their revisions outlive them)."""
+    found = {}
+    versions = (
+        Version.objects.get_for_model(Page)
+        .filter(revision__comment=LOADED_COMMENT)
+        .order_by("revision__date_created", "pk")
+    )
+    for version in versions:
+        found.setdefault(version.field_dict.get("url_path"), version.object_id)
+    return found
+
+
+def _adopt_loaded_before_keys(key, address, legacy):
+    """Match a page loaded before keys existed, once: "kept" (now marked with its key),
+    "deleted" (loaded once and deleted since), or None (never loaded: load it)."""
+    if address in legacy:
+        page = Page.objects.filter(pk=legacy[address], content_key__isnull=True).first()
+        if page is None:
+            return "deleted"
+    else:
+        page = Page.objects.filter(url_path=address, content_key__isnull=True).first()
+        if page is None:
+            return None
+    Page.objects.filter(pk=page.pk).update(content_key=key)
+    return "kept"
 
 
 def _block_from_content(page, position, data):
@@ -180,3 +256,49 @@ def page_reading_ease_store(*, page, blocks):
     page.reading_ease = checks.reading_ease(checks.reading_text(page, blocks))
     Page.objects.filter(pk=page.pk).update(reading_ease=page.reading_ease)
     return page.reading_ease
+
+
+@dataclass
+class EditConflict:
+    """Someone saved the page after an editor opened it: who, when, and what they changed."""
+
+    by: object  # the user, or None when the change was not made through the admin
+    at: datetime.datetime
+    diff: revisions.RevisionDiff | None
+
+
+def page_edit_token(page):
+    """What a change form remembers of the page it opened: when the page was last saved and
+    its newest revision (to show what changed since, should someone else save first)."""
+    latest = revisions.page_versions(page.pk).values_list("pk", flat=True).first()
+    return f"{page.updated_at.isoformat()}|{latest or ''}"
+
+
+def page_edit_conflict(*, page, token):
+    """None if the page is still as it was when its form was opened (`token`), else the
+    other change. Every save of a page, blocks included, saves the page and so moves its
+    last-updated time.
+
+    The page's row stays locked until the caller's transaction ends, so of two saves of the
+    same opened form only one can pass this check.
+    """
+    current = (
+        Page.objects.select_for_update()
+        .filter(pk=page.pk)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    opened_at, _, opened_version = token.partition("|")
+    try:
+        opened = datetime.datetime.fromisoformat(opened_at)
+    except ValueError:
+        opened = None
+    if current is None or current == opened:
+        return None
+    versions = revisions.page_versions(page.pk)
+    latest = versions.first()
+    old = versions.filter(pk=opened_version).first() if opened_version.isdigit() else None
+    diff = None
+    if old is not None and latest is not None and old.pk != latest.pk:
+        diff = revisions.revision_diff(old, latest)
+    return EditConflict(by=latest.revision.user if latest else None, at=current, diff=diff)
