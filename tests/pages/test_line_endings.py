@@ -59,7 +59,7 @@ def test_migration_rewrites_stored_crlf_once(fibromyalgia):
 
     from django.apps import apps
 
-    migration = importlib.import_module("pages.migrations.0008_editors_block_line_endings")
+    migration = importlib.import_module("pages.migrations.0009_block_line_endings")
     block = fibromyalgia.blocks.filter(kind=Block.Kind.LIST).first()
     Block.objects.filter(pk=block.pk).update(items="One\r\nTwo", text="Intro:\r\n")
     migration.forwards(apps, None)

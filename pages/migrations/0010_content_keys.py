@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0008_editors_block_line_endings'),
+        ('pages', '0009_block_line_endings'),
     ]
 
     operations = [

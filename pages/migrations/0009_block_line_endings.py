@@ -21,6 +21,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pages", "0007_block_reading_order_index")]
+    dependencies = [("pages", "0008_key_points_block")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
