@@ -60,7 +60,7 @@ _KIND_HELP = {
 }
 
 
-def _rows_for(text, *, width=90, least=2, most=12):
+def _rows_for(text, *, width=90, least=1, most=12):
     """Text area rows enough for `text` at about `width` characters a line: long pages stay
     short to scroll, and nothing hides behind a scroll bar of its own."""
     lines = (text or "").splitlines() or [""]

@@ -509,6 +509,7 @@ BLOCK_KIND_FIELDS = {
     "callout": ("heading", "text"),
     "contact": (),
     "image": ("image", "text"),
+    "key_points": ("heading", "anchor", "items"),
 }
 
 
