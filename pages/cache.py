@@ -49,6 +49,8 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
+# "v1": the shape of the stored frame (CachedFrame of nav rows and settings).
+SITE_FRAME_KEY = "pages:site-frame:v1"
 
 
 class CachedPage(NamedTuple):
@@ -57,6 +59,14 @@ class CachedPage(NamedTuple):
     generation: int
     response: object
     expires_at: float  # time.time() after which it must not be served
+
+
+class CachedFrame(NamedTuple):
+    """The site's menus and settings as the shared cache keeps them (site_frame_cached)."""
+
+    generation: int
+    value: object
+    expires_at: float  # time.time() after which it must not be used
 
 
 def _recent_copies():
@@ -98,11 +108,47 @@ def connect_invalidation():
 
 
 def _seconds_until_next_schedule_change():
-    from .selectors import next_scheduled_change
+    from .models import Page
 
     now = timezone.now()
-    change = next_scheduled_change(now=now)
+    change = Page.objects.next_scheduled_change(now=now)
     return None if change is None else (change - now).total_seconds()
+
+
+def site_frame_cached(load):
+    """What `load()` returns (the site's menus and settings), kept in the shared cache.
+
+    Every page shows the menus and the clinic's settings, and they change only when an editor
+    saves something in this app or a scheduled publish time passes: the same generation number
+    and expiry as the cached pages retire the copy, so it is right whenever a freshly read one
+    would be. Its own setting, SITE_FRAME_CACHE_SECONDS, so it also serves the pages the page
+    cache does not keep (signed-in visitors, the consultation form, search results).
+    """
+    seconds = settings.SITE_FRAME_CACHE_SECONDS
+    if seconds <= 0:
+        return load()
+    try:
+        found = cache.get_many([GENERATION_KEY, SITE_FRAME_KEY])
+        generation = found.get(GENERATION_KEY) or _start_generation()
+    except Exception:
+        logger.exception("Page cache: unavailable, reading the menus and settings instead")
+        return load()
+    cached = found.get(SITE_FRAME_KEY)
+    if cached is not None and cached.generation == generation and cached.expires_at > time.time():
+        return cached.value
+    value = load()
+    until_change = _seconds_until_next_schedule_change()
+    timeout = seconds if until_change is None else min(seconds, math.floor(until_change))
+    if timeout >= 1:
+        try:
+            cache.set(
+                SITE_FRAME_KEY,
+                CachedFrame(generation, value, expires_at=time.time() + timeout),
+                timeout,
+            )
+        except Exception:
+            logger.exception("Page cache: could not store the menus and settings")
+    return value
 
 
 def _cache_key(request):

@@ -34,6 +34,20 @@ class PageQuerySet(models.QuerySet):
             status=Page.Status.PUBLISHED,
         )
 
+    def next_scheduled_change(self, *, now=None):
+        """When the set of live pages next changes by the clock alone, or None.
+
+        A cached page or menu must not be kept past this moment: menus list every live page, so
+        any page's publish-from or unpublish-at time can change any cached response.
+        """
+        now = now or timezone.now()
+        upcoming = self.filter(status=Page.Status.PUBLISHED).aggregate(
+            publish=models.Min("publish_at", filter=Q(publish_at__gt=now)),
+            expire=models.Min("expire_at", filter=Q(expire_at__gt=now)),
+        )
+        moments = [moment for moment in upcoming.values() if moment is not None]
+        return min(moments) if moments else None
+
     def review_due(self, *, on=None, within_days=None):
         """Pages whose next medical review is overdue or falls due within `within_days`."""
         today = on or timezone.localdate()

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.db import DatabaseError
-from django.db.models import Min, Q
 from django.utils import timezone
 
+from .cache import site_frame_cached
 from .models import Block, BlockContent, Image, Page, SiteSettings
 
 _NAV_FIELDS = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
@@ -85,10 +85,7 @@ class SiteTree:
 
     @classmethod
     def load(cls, *, now=None):
-        rows = (
-            Page.objects.published(at=now).order_by("menu_order", "title").values_list(*_NAV_FIELDS)
-        )
-        return cls.from_rows(rows)
+        return cls.from_rows(_nav_rows(now=now))
 
     @classmethod
     def from_rows(cls, nav_rows):
@@ -109,11 +106,9 @@ class SiteTree:
     @classmethod
     def for_request(cls, request, *, now=None):
         """The tree, read once per request however many views and templates ask for it."""
-        tree = getattr(request, "_site_tree", None)
-        if tree is None:
-            tree = request._site_tree = cls.load(now=now)
-            _last_known_frame["site_tree"] = tree
-        return tree
+        if getattr(request, "_site_tree", None) is None:
+            _read_site_frame(request, now=now)
+        return request._site_tree
 
     def menu(self):
         return [row for row in self.by_pk.values() if row.show_in_menu]
@@ -135,6 +130,24 @@ class SiteTree:
     def children(self, page):
         row = self.by_pk.get(page.pk)
         return row.children if row else []
+
+
+def _nav_rows(*, now=None):
+    return list(
+        Page.objects.published(at=now).order_by("menu_order", "title").values_list(*_NAV_FIELDS)
+    )
+
+
+def _read_site_frame(request, *, now=None):
+    """Give `request` the menus and the clinic's settings, which every page shows.
+
+    Both come from one entry of the shared cache while nothing in this app changes
+    (pages/cache.py, site_frame_cached), else from the database.
+    """
+    nav_rows, settings = site_frame_cached(lambda: (_nav_rows(now=now), site_settings()))
+    request._site_tree = SiteTree.from_rows(nav_rows)
+    request._site_settings = settings
+    _last_known_frame.update(site_tree=request._site_tree, site_settings=settings)
 
 
 def read_published_page(request, url_path):
@@ -162,21 +175,6 @@ def read_published_page(request, url_path):
 
 def page_for_preview(pk):
     return Page.objects.select_related("medical_reviewer", "hero_image").filter(pk=pk).first()
-
-
-def next_scheduled_change(*, now=None):
-    """When the set of live pages next changes by the clock alone, or None.
-
-    A page cache must not keep a response past this moment: menus list every live page, so
-    any page's publish-from or unpublish-at time can change any cached response.
-    """
-    now = now or timezone.now()
-    upcoming = Page.objects.filter(status=Page.Status.PUBLISHED).aggregate(
-        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
-        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
-    )
-    moments = [moment for moment in upcoming.values() if moment is not None]
-    return min(moments) if moments else None
 
 
 def pages_due_for_review(*, on=None):
@@ -245,8 +243,7 @@ def site_settings():
 def site_settings_for(request):
     """The clinic's settings, read once per request however many views and templates ask."""
     if getattr(request, "_site_settings", None) is None:
-        request._site_settings = site_settings()
-        _last_known_frame["site_settings"] = request._site_settings
+        _read_site_frame(request)
     return request._site_settings
 
 

@@ -211,6 +211,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # reaches every process within this time (0: ask every time). Asking cost a cached page more
 # than the framework's own work for it (issue 9).
 PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
+# How long the menus and the clinic's settings, which every page shows, are kept in the shared
+# cache; any edit in the pages app retires them at once (pages/cache.py, site_frame_cached).
+# Only with Redis: a copy in one process's memory would miss an edit saved through another.
+SITE_FRAME_CACHE_SECONDS = env.int("SITE_FRAME_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 # --- Production hardening (issue 8) -----------------------------------------------------
 # Security headers on every response. HSTS is only ever sent over HTTPS, so it is harmless in

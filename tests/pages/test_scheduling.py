@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pages import selectors
 from pages.models import Page
 from tests.admin_forms import form_data
 
@@ -115,8 +114,8 @@ def test_preview_explains_a_scheduled_page(admin_client, fibromyalgia):
 @pytest.mark.django_db
 def test_next_scheduled_change_is_the_nearest_publish_or_unpublish_time_of_a_live_page():
     now = timezone.now()
-    assert selectors.next_scheduled_change(now=now) is None
+    assert Page.objects.next_scheduled_change(now=now) is None
     PageFactory(expire_at=now + datetime.timedelta(seconds=90))
     PageFactory(publish_at=now + datetime.timedelta(seconds=200))
     PageFactory(status=Page.Status.DRAFT, publish_at=now + datetime.timedelta(seconds=10))
-    assert selectors.next_scheduled_change(now=now) == now + datetime.timedelta(seconds=90)
+    assert Page.objects.next_scheduled_change(now=now) == now + datetime.timedelta(seconds=90)
