@@ -320,9 +320,7 @@ class LinkState:
 
 def booking_link_state(*, consultation_request, now=None):
     """The state of the request's booking link (LinkState), for the request's admin page."""
-    invitation = BookingInvitation.objects.filter(
-        consultation_request=consultation_request
-    ).first()
+    invitation = BookingInvitation.objects.filter(consultation_request=consultation_request).first()
     if invitation is None:
         return LinkState(state=LinkState.NOT_SENT)
     now = now or timezone.now()

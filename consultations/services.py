@@ -752,6 +752,7 @@ def _patient_email_or_refuse(request):
     return request.email
 
 
+@sensitive_variables()
 def _patient_message_queue(*, request, words, what, template, by, detail, http_request):
     """Queue the e-mail (in the clinic's frame), record it on the request, audit it."""
     context = {**_email_context(), "reference": request.reference, "words": words}
@@ -803,7 +804,7 @@ def patient_message_fill(*, template, request):
     )
 
 
-@sensitive_variables("text", "words")
+@sensitive_variables()
 @transaction.atomic
 def patient_message_send(*, request, template, by, text="", http_request=None):
     """Write to the patient from the request page, through the outbox; returns the record.
@@ -841,6 +842,7 @@ def patient_message_send(*, request, template, by, text="", http_request=None):
     )
 
 
+@sensitive_variables()
 @transaction.atomic
 def consultation_request_booking_link_resend(*, request, by, http_request=None):
     """Send the patient a new link to pick a time; every link sent before stops working.
