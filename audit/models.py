@@ -42,6 +42,8 @@ class AuditEntry(models.Model):
         # Consultation booking (the booking app)
         BOOKING_VIEWED = "booking_viewed", "Viewed a consultation booking"
         BOOKING_CHANGED = "booking_changed", "Booked, confirmed, moved or cancelled a time"
+        # Writing to the patient from the request page (the consultations app)
+        MESSAGED = "messaged", "Wrote to the patient"
 
     created_at = models.DateTimeField(
         "when",

@@ -377,7 +377,11 @@ class BookingAdmin(admin.ModelAdmin):
         chosen = next((t for t in types if t.slug == request.GET.get("type")), None)
         chosen = chosen or (types[0] if types else None)
         slots = self._free_slots(chosen) if chosen else []
-        form = BookForPatientForm(request.POST or None, slots=slots)
+        # "Book for this patient" on a request's page names it (a reference, never PHI).
+        reference = request.GET.get("reference", "")[:13]
+        form = BookForPatientForm(
+            request.POST or None, slots=slots, initial={"reference": reference}
+        )
         if request.method == "POST" and chosen and form.is_valid():
             staff_id, start = form.cleaned_data["slot"]
             try:
@@ -395,7 +399,12 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Booked: {booking}.")
                 return redirect(reverse("admin:booking_booking_change", args=[booking.pk]))
         return self._render_form(
-            request, "Book a consultation for a patient", form, types=types, chosen=chosen
+            request,
+            "Book a consultation for a patient",
+            form,
+            types=types,
+            chosen=chosen,
+            reference=reference,
         )
 
     def _render_form(self, request, title, form, **extra):

@@ -365,6 +365,27 @@ class BookingInvitation(models.Model):
         blank=True,
         help_text="When the patient asked us to call them to arrange a time instead of picking one.",
     )
+    # The link's state as staff see it on the request (sent, opened, used, expired): links are
+    # signed, not stored, so what happened to the current one is stamped here.
+    link_sent_at = models.DateTimeField(
+        "link last sent",
+        default=timezone.now,
+        help_text="When the patient was last sent a link to pick a time; a link works for a "
+        "set number of days (45 unless changed) after it is sent.",
+    )
+    first_opened_at = models.DateTimeField(
+        "link first opened",
+        null=True,
+        blank=True,
+        help_text="When the patient first opened their current booking link.",
+    )
+    used_at = models.DateTimeField(
+        "link first used",
+        null=True,
+        blank=True,
+        help_text="When the patient first picked, moved or cancelled a time, or asked to be "
+        "called, through their current booking link.",
+    )
 
     class Meta:
         db_table = "consultations_bookinginvitation"

@@ -19,6 +19,7 @@ from .models import (
     Availability,
     AvailabilityException,
     Booking,
+    BookingInvitation,
     BookingSettings,
     consultation_staff_choices,
 )
@@ -283,4 +284,60 @@ def todays_bookings(*, day=None):
             "consultation_type__name",
             "consultation_request__reference",
         )
+    )
+
+
+def bookings_for_request(*, consultation_request):
+    """Every booking of one request, cancelled ones included, soonest first (its admin page)."""
+    return (
+        Booking.objects.filter(consultation_request=consultation_request)
+        .select_related("staff", "consultation_type")
+        .order_by("start", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """What became of the last link sent to a patient to pick a time.
+
+    `state` is one of STATES: the link's most advanced step, or "expired" once it no longer
+    works (whatever happened before). No invitation at all: "not sent".
+    """
+
+    NOT_SENT = "not sent"
+    SENT = "sent"
+    OPENED = "opened"
+    USED = "used"
+    EXPIRED = "expired"
+
+    state: str
+    sent_at: datetime | None = None
+    opened_at: datetime | None = None
+    used_at: datetime | None = None
+    expires_at: datetime | None = None
+    callback_requested_at: datetime | None = None
+
+
+def booking_link_state(*, consultation_request, now=None):
+    """The state of the request's booking link (LinkState), for the request's admin page."""
+    invitation = BookingInvitation.objects.filter(consultation_request=consultation_request).first()
+    if invitation is None:
+        return LinkState(state=LinkState.NOT_SENT)
+    now = now or timezone.now()
+    expires_at = invitation.link_sent_at + timedelta(days=settings.BOOKING_LINK_MAX_AGE_DAYS)
+    if expires_at <= now:
+        state = LinkState.EXPIRED
+    elif invitation.used_at is not None:
+        state = LinkState.USED
+    elif invitation.first_opened_at is not None:
+        state = LinkState.OPENED
+    else:
+        state = LinkState.SENT
+    return LinkState(
+        state=state,
+        sent_at=invitation.link_sent_at,
+        opened_at=invitation.first_opened_at,
+        used_at=invitation.used_at,
+        expires_at=expires_at,
+        callback_requested_at=invitation.callback_requested_at,
     )

@@ -11,6 +11,7 @@ database refuses an overlap anyway (see models.py). A lost race is reported as
 import contextlib
 import functools
 import logging
+import uuid
 from datetime import UTC, timedelta
 from email.utils import parseaddr
 
@@ -183,6 +184,47 @@ def booking_pick_path(*, consultation_request):
     return reverse("booking:pick", args=[booking_link_token(invitation=invitation)])
 
 
+@transaction.atomic
+def booking_link_issue(*, consultation_request, renew=False, now=None):
+    """The pick page's address (absolute) to send the patient now; stamps when it was sent.
+
+    `renew=True` gives the invitation a new random key first: every link sent before stops
+    working (it is answered as an altered link is), and the new one starts unopened and
+    unused. The patient's "please call me" choice is kept. The caller sends the link and
+    writes the audit entry. Raises BookingError("request_closed") for a request that takes no
+    bookings: its link would only say so.
+    """
+    if not consultation_request.accepts_bookings:
+        raise BookingError("request_closed")
+    invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
+    invitation = BookingInvitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation.link_sent_at = now or timezone.now()
+    fields = ["link_sent_at"]
+    if renew:
+        invitation.key = uuid.uuid4()
+        invitation.first_opened_at = None
+        invitation.used_at = None
+        fields += ["key", "first_opened_at", "used_at"]
+    invitation.save(update_fields=fields)
+    return booking_links(invitation=invitation)["pick_url"]
+
+
+def booking_link_opened(*, invitation, now=None):
+    """Stamp the first time the patient opens their current link (staff see "opened")."""
+    if invitation.first_opened_at is None:
+        BookingInvitation.objects.filter(pk=invitation.pk, first_opened_at__isnull=True).update(
+            first_opened_at=now or timezone.now()
+        )
+
+
+def _link_used(invitation):
+    # One conditional UPDATE: the first use is what staff need to know.
+    if invitation.used_at is None:
+        BookingInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+
+
 # --- Changes through one link -----------------------------------------------------------------
 
 _LINK_CHANGES_WINDOW_SECONDS = 3600
@@ -239,6 +281,7 @@ def booking_link_change(*, invitation, now=None):
         with contextlib.suppress(ValueError):  # the hour has turned: nothing to give back
             cache.decr(key)
         raise
+    _link_used(invitation)
 
 
 # --- Writes -----------------------------------------------------------------------------------

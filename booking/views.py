@@ -37,6 +37,7 @@ def booking_link_required(view):
                 status=410 if exc.expired else 404,
                 using=PUBLIC_TEMPLATES,
             )
+        services.booking_link_opened(invitation=invitation)
         return view(request, token, invitation)
 
     return wrapper

@@ -21,12 +21,22 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
+from booking.selectors import booking_link_state, bookings_for_request
+from outbox.selectors import outbound_email_delivery_state
 
 from . import search, services
-from .admin_forms import AssignForm, NoteForm, ReopenForm, ScreeningForm, TransitionForm
+from .admin_forms import (
+    AssignForm,
+    NoteForm,
+    PatientMessageForm,
+    ReopenForm,
+    ScreeningForm,
+    TransitionForm,
+)
 from .answers import ANSWER_GROUPS
-from .models import ConsultationNote, ConsultationRequest
+from .models import ConsultationNote, ConsultationRequest, PatientMessage, PatientMessageTemplate
 from .selectors import (
+    consultation_request_callback_q,
     consultation_request_is_overdue,
     consultation_request_overdue_q,
     response_overdue_cutoff,
@@ -143,6 +153,21 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CallbackFilter(admin.SimpleListFilter):
+    """The patients' "please call me" as a task: asked, request open, no time booked yet."""
+
+    title = "callback"
+    parameter_name = "callback"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Callback requested")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(consultation_request_callback_q())
+        return queryset
+
+
 class PersonSearchFilter(admin.SimpleListFilter):
     """The change list filtered by a search for an e-mail address or phone number.
 
@@ -207,6 +232,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         StatusFilter,
         AssigneeFilter,
         OverdueFilter,
+        CallbackFilter,
         "contraindication_reported",
         "inclusion_criteria_met",
         "screening_outcome",
@@ -477,6 +503,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             "screening": user.has_perm(services.PERMISSION_SCREENING),
             "internal_note": user.has_perm(services.PERMISSION_INTERNAL_NOTE),
             "clinical_note": user.has_perm(services.PERMISSION_CLINICAL_NOTE),
+            "message": user.has_perm(services.PERMISSION_MESSAGE),
         }
         version = {"version": obj.version}
         return {
@@ -491,11 +518,47 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             "internal_note_form": NoteForm(initial={"kind": ConsultationNote.Kind.INTERNAL}),
             "clinical_note_form": NoteForm(initial={"kind": ConsultationNote.Kind.CLINICAL}),
             "notes": obj.notes.select_related("author"),
+            **self._patient_context(request, obj),
+        }
+
+    def _patient_context(self, request, obj):
+        """The request's bookings, its booking link, and the messages sent to the patient."""
+        user = request.user
+        bookings = list(bookings_for_request(consultation_request=obj))
+        book_url = ""
+        if (
+            user.has_perm("booking.change_booking")
+            and obj.accepts_bookings
+            and not any(booking.is_active for booking in bookings)
+        ):
+            book_url = f"{reverse('admin:booking_booking_book')}?reference={obj.reference}"
+        sent = (
+            PatientMessage.objects.filter(consultation_request=obj)
+            .select_related("sent_by", "outbound_email")
+            .only(
+                "what",
+                "created_at",
+                "sent_by__username",
+                *(
+                    f"outbound_email__{name}"
+                    for name in ("status", "attempts", "last_error", "sent_at", "next_attempt_at")
+                ),
+            )
+        )
+        return {
+            "bookings": bookings,
+            "booking_admin": user.has_perm("booking.view_booking"),
+            "book_url": book_url,
+            "link_state": booking_link_state(consultation_request=obj),
+            "message_form": PatientMessageForm(),
+            "patient_messages": [
+                (message, outbound_email_delivery_state(message.outbound_email)) for message in sent
+            ],
         }
 
     # --- The workflow's forms, each posting to its own URL ------------------------------------
 
-    STEPS = ("transition", "reopen", "assign", "note", "screening")
+    STEPS = ("transition", "reopen", "assign", "note", "screening", "message", "link")
 
     def _step_view(self, step):
         def view(request, object_id):
@@ -596,6 +659,25 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         )
         return f"Screening outcome recorded: {obj.get_screening_outcome_display()}."
 
+    def _do_message(self, request, obj):
+        form = PatientMessageForm(request.POST)
+        if not form.is_valid():
+            raise self._invalid(form)
+        message = services.patient_message_send(
+            request=obj,
+            template=form.cleaned_data["template"],
+            text=form.cleaned_data["text"],
+            by=request.user,
+            http_request=request,
+        )
+        return f"“{message.what}” is queued for the patient; its delivery is shown below."
+
+    def _do_link(self, request, obj):
+        services.consultation_request_booking_link_resend(
+            request=obj, by=request.user, http_request=request
+        )
+        return "A new booking link is queued for the patient; links sent before no longer work."
+
     # --- Bulk actions: the same services, one request at a time -----------------------------
 
     def _each(self, request, queryset, change, done):
@@ -661,6 +743,16 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         )
         response["Cache-Control"] = "no-store"
         return response
+
+
+@admin.register(PatientMessageTemplate)
+class PatientMessageTemplateAdmin(admin.ModelAdmin):
+    """The clinic's words for messages to patients; kept by whoever holds its model permissions
+    (the Intake coordinator role: view, add, change; untick "offered" instead of deleting)."""
+
+    list_display = ("name", "staff_write_text", "is_active", "position")
+    list_editable = ("is_active", "position")
+    fields = ("name", "body", "staff_write_text", "is_active", "position")
 
 
 # Booking's admin (availability, types, bookings) lives in its own module.

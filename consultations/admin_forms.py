@@ -7,7 +7,7 @@ a page someone else has since changed is refused (services._compare_and_swap).
 from django import forms
 from django.contrib.auth import get_user_model
 
-from .models import ConsultationNote, ConsultationRequest
+from .models import ConsultationNote, ConsultationRequest, PatientMessageTemplate
 from .services import TRANSITIONS, staff_who_can_work_requests
 
 NOTE_LIMIT = 4000
@@ -80,3 +80,32 @@ class ScreeningForm(_VersionedForm):
     outcome = forms.ChoiceField(
         label="Screening outcome", choices=ConsultationRequest.ScreeningOutcome.choices
     )
+
+
+#: Said in words beside the free-text box: e-mail is not a confidential channel.
+NO_HEALTH_DETAILS_WARNING = (
+    "Only for a free-text message. E-mail is not confidential: write nothing about the "
+    "patient's health (no symptoms, diagnoses, treatments, medicines or answers from their "
+    "request), nothing but practical arrangements. The reference and the clinic's contact "
+    "details are added below it."
+)
+
+
+class PatientMessageForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label="Message",
+        queryset=PatientMessageTemplate.objects.none(),
+        empty_label=None,
+        help_text="The clinic's words (see Patient message templates), or free text.",
+    )
+    text = forms.CharField(
+        label="Your words (free text only)",
+        required=False,
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NO_HEALTH_DETAILS_WARNING,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = PatientMessageTemplate.objects.filter(is_active=True)

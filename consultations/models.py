@@ -5,14 +5,17 @@ must filter or count on and that say nothing about the person: reference, dates,
 screening flags, consent record. See consultations/README.md.
 """
 
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.models import OutboundEmail
 from phi.fields import (
     EncryptedDateField,
     EncryptedField,
@@ -43,6 +46,7 @@ class EmailKind(models.TextChoices):
 
     STAFF_ALERT = "staff_alert", "Staff alert: new request"
     PATIENT_ACKNOWLEDGEMENT = "patient_ack", "Patient acknowledgement"
+    PATIENT_MESSAGE = "patient_message", "Patient: a message from the request page"
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -393,6 +397,7 @@ class ConsultationRequest(models.Model):
             ("add_clinical_note", "Can add clinical notes to consultation requests"),
             ("record_screening_outcome", "Can record the screening outcome"),
             ("export_consultationrequest", "Can export consultation requests to CSV"),
+            ("message_patient", "Can write to the patient and send a new booking link"),
         ]
 
     def __str__(self):
@@ -474,3 +479,139 @@ class ConsultationNote(models.Model):
 
     def delete(self, *args, **kwargs):
         raise NotesAreAppendOnly("Notes cannot be deleted.")
+
+
+#: What a message template may say about the request. Nothing else is filled in: a template is
+#: the clinic's words, the same for every patient, so it cannot carry anything about one.
+MESSAGE_PLACEHOLDERS = {
+    "reference": "the request's reference",
+    "booking_link": "the patient's link to pick a time (a new link is not made)",
+    "clinic_phone": "the clinic's phone number from Site settings",
+}
+PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
+
+
+def message_placeholders_check(text):
+    """Raise ValidationError naming any {placeholder} that is not one of MESSAGE_PLACEHOLDERS."""
+    unknown = sorted(
+        {name for name in PLACEHOLDER_PATTERN.findall(text) if name not in MESSAGE_PLACEHOLDERS}
+    )
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in MESSAGE_PLACEHOLDERS)
+        raise ValidationError(
+            f"Unknown placeholder {', '.join(f'{{{n}}}' for n in unknown)}: use only {known}.",
+            code="unknown_placeholder",
+        )
+
+
+class PatientMessageTemplate(models.Model):
+    """A message staff may send a patient from the request page, in the clinic's own words.
+
+    Templates carry no PHI: the same words go to every patient, with only the placeholders of
+    MESSAGE_PLACEHOLDERS filled in. One template ("free text") lets staff type the words
+    instead, under a warning that they must say nothing about the patient's health.
+    """
+
+    name = models.CharField(
+        max_length=80,
+        unique=True,
+        help_text="What staff choose on the request page, e.g. “We tried to call you”. The "
+        "patient never sees it: every message's subject is “A message about your consultation "
+        "request” and the reference.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="The e-mail's words. Say nothing about any patient's health. Placeholders: "
+        + "; ".join(f"{{{name}}} {what}" for name, what in MESSAGE_PLACEHOLDERS.items())
+        + ". The clinic's phone, emergency notice and address are added below it. "
+        "Leave empty for the free-text template.",
+    )
+    staff_write_text = models.BooleanField(
+        "staff write the words",
+        default=False,
+        help_text="Staff type the message each time (free text), under a warning that it must "
+        "carry no health details. The body above is then not used.",
+    )
+    is_active = models.BooleanField(
+        "offered",
+        default=True,
+        help_text="Offered on the request page. Untick instead of deleting: sent messages keep "
+        "their template's name.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order on the request page, lowest first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "patient message template"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        message_placeholders_check(self.name)
+        message_placeholders_check(self.body)
+        if not self.staff_write_text and not self.body.strip():
+            raise ValidationError(
+                {"body": "Write the message, or tick “staff write the words”."}, code="empty"
+            )
+
+    @property
+    def carries_booking_link(self):
+        return "{booking_link}" in self.body and not self.staff_write_text
+
+
+class PatientMessage(models.Model):
+    """One e-mail staff sent a patient from the request page; its delivery state is the
+    outbox's. Holds what was sent (template's name) and by whom, never the words."""
+
+    consultation_request = models.ForeignKey(
+        ConsultationRequest,
+        verbose_name="consultation request",
+        related_name="patient_messages",
+        on_delete=models.CASCADE,
+        help_text="The request whose patient was written to.",
+    )
+    template = models.ForeignKey(
+        PatientMessageTemplate,
+        verbose_name="template",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The template used; empty for a new booking link.",
+    )
+    what = models.CharField(
+        max_length=80,
+        help_text="What was sent, in words: the template's name when it was sent, or “New "
+        "booking link”.",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="sent by",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The staff member who sent it.",
+    )
+    created_at = models.DateTimeField(
+        "sent", default=timezone.now, editable=False, help_text="When staff sent it."
+    )
+    outbound_email = models.ForeignKey(
+        OutboundEmail,
+        verbose_name="queued e-mail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The e-mail in the outbox, whose delivery state is shown. Empty once the "
+        "retention purge removed it.",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "message to a patient"
+        verbose_name_plural = "messages to patients"
+
+    def __str__(self):
+        return f"{self.what} ({self.consultation_request})"

@@ -5,9 +5,10 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from booking.models import Booking
 from pages.models import Page
 from pages.selectors import SiteTree, site_settings_for
 
@@ -125,16 +126,28 @@ def consultation_request_is_overdue(consultation_request, *, cutoff):
     )
 
 
+def consultation_request_callback_q():
+    """A "please call me" still to do: the patient asked through their booking link, and the
+    request is open with no time booked (booking one, or closing the request, ends the task)."""
+    return (
+        Q(booking_invitation__callback_requested_at__isnull=False)
+        & ~Q(status=ConsultationRequest.Status.CLOSED)
+        & ~Exists(Booking.objects.active().filter(consultation_request=OuterRef("pk")))
+    )
+
+
 @dataclass(frozen=True)
 class QueueCounts:
     by_status: list  # (status value, label, count), in workflow order
     open: int
     overdue: int
     unassigned: int
+    callback: int
 
 
 def consultation_queue_counts(*, now=None):
-    """Counts for the admin's front page, in one query: by status, open, overdue, unassigned."""
+    """Counts for the admin's front page, in one query: by status, open, overdue, unassigned,
+    asked to be called."""
     open_q = ~Q(status=ConsultationRequest.Status.CLOSED)
     aggregates = {
         f"status_{value}": Count("pk", filter=Q(status=value))
@@ -142,6 +155,7 @@ def consultation_queue_counts(*, now=None):
     }
     aggregates["overdue"] = Count("pk", filter=consultation_request_overdue_q(now=now))
     aggregates["unassigned"] = Count("pk", filter=open_q & Q(assigned_to__isnull=True))
+    aggregates["callback"] = Count("pk", filter=consultation_request_callback_q())
     totals = ConsultationRequest.objects.order_by().aggregate(**aggregates)
     by_status = [
         (value, label, totals[f"status_{value}"])
@@ -152,4 +166,5 @@ def consultation_queue_counts(*, now=None):
         open=sum(count for value, _label, count in by_status if value != "closed"),
         overdue=totals["overdue"],
         unassigned=totals["unassigned"],
+        callback=totals["callback"],
     )

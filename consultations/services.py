@@ -24,14 +24,27 @@ from django.views.decorators.debug import sensitive_variables
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
 from booking.models import Booking, BookingEmailKind
-from booking.services import booking_cancel, booking_link_for_request, booking_pick_path
+from booking.services import (
+    BookingError,
+    booking_cancel,
+    booking_link_for_request,
+    booking_link_issue,
+    booking_pick_path,
+)
 from booking.signals import BookingEvent
 from outbox.models import OutboundEmail
 from outbox.services import outbound_email_queue, regarding_key
 from pages.models import SiteSettings
 from phi.crypto import email_blind_index, phone_blind_index
 
-from .models import ConsultationNote, ConsultationRequest, EmailKind, YesNoUnsure
+from .models import (
+    PLACEHOLDER_PATTERN,
+    ConsultationNote,
+    ConsultationRequest,
+    EmailKind,
+    PatientMessage,
+    YesNoUnsure,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -335,6 +348,7 @@ PERMISSION_CLINICAL_NOTE = "consultations.add_clinical_note"
 PERMISSION_SCREENING = "consultations.record_screening_outcome"
 PERMISSION_EXPORT = "consultations.export_consultationrequest"
 PERMISSION_VIEW = "consultations.view_consultationrequest"
+PERMISSION_MESSAGE = "consultations.message_patient"
 
 _NOTE_PERMISSIONS = {
     ConsultationNote.Kind.INTERNAL: PERMISSION_INTERNAL_NOTE,
@@ -718,3 +732,137 @@ def consultation_requests_export_csv(*, requests, by, out, http_request=None):
         http_request=http_request,
     )
     return references
+
+
+# --- Messages to the patient (issue 22) -------------------------------------------------------
+
+#: Every message's subject: the clinic's fixed words and the reference, as the other patient
+#: e-mails have; never a template's name or anything staff typed.
+PATIENT_MESSAGE_SUBJECT = "A message about your consultation request ({reference})"
+NEW_BOOKING_LINK = "New booking link"
+
+
+def _patient_email_or_refuse(request):
+    if not request.email:
+        raise WorkflowError(
+            f"{request.reference}'s answers were removed by the retention purge: there is no "
+            "address to write to.",
+            code="no_address",
+        )
+    return request.email
+
+
+@sensitive_variables()
+def _patient_message_queue(*, request, words, what, template, by, detail, http_request):
+    """Queue the e-mail (in the clinic's frame), record it on the request, audit it."""
+    context = {**_email_context(), "reference": request.reference, "words": words}
+    email = outbound_email_queue(
+        kind=EmailKind.PATIENT_MESSAGE,
+        recipients=[_patient_email_or_refuse(request)],
+        subject=PATIENT_MESSAGE_SUBJECT.format(reference=request.reference),
+        body=render_to_string("consultations/email/patient_message.txt", context),
+        regarding=regarding_key(request),
+    )
+    message = PatientMessage.objects.create(
+        consultation_request=request,
+        template=template,
+        what=what[:80],
+        sent_by=by,
+        outbound_email=email,
+    )
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.MESSAGED,
+        reference=request.reference,
+        detail=detail,
+        http_request=http_request,
+    )
+    return message
+
+
+def _booking_link_issue(request, *, renew):
+    try:
+        return booking_link_issue(consultation_request=request, renew=renew)
+    except BookingError as exc:
+        raise WorkflowError(
+            f"{request.reference} is closed: its booking link would only say so. Reopen it "
+            "first, or send a message without a link.",
+            code=exc.code,
+        ) from exc
+
+
+def patient_message_fill(*, template, request):
+    """A template's words for this request: only MESSAGE_PLACEHOLDERS are filled in."""
+    values = {
+        "reference": request.reference,
+        "clinic_phone": SiteSettings.get_solo().phone or "the number on our website",
+    }
+    if template.carries_booking_link:
+        values["booking_link"] = _booking_link_issue(request, renew=False)
+    return PLACEHOLDER_PATTERN.sub(
+        lambda match: values.get(match.group(1), match.group(0)), template.body
+    )
+
+
+@sensitive_variables()
+@transaction.atomic
+def patient_message_send(*, request, template, by, text="", http_request=None):
+    """Write to the patient from the request page, through the outbox; returns the record.
+
+    A template's fixed words (with its placeholders filled in), or, for a free-text template,
+    the words the staff member typed, which the form warns must carry no health details.
+    Needs the "message patients" permission. The audit entry names the template, never the
+    words; the words live only in the outbox's encrypted body.
+    """
+    _require(by, PERMISSION_MESSAGE)
+    if not template.is_active:
+        raise WorkflowError(f"“{template.name}” is no longer offered.", code="inactive")
+    _patient_email_or_refuse(request)
+    text = (text or "").strip()
+    if template.staff_write_text:
+        if not text:
+            raise WorkflowError("Write the message before sending it.", code="empty_message")
+        words = text
+    elif text:
+        raise WorkflowError(
+            f"“{template.name}” has fixed words, so what you typed was not sent. Choose the "
+            "free-text message to send your own words.",
+            code="text_not_used",
+        )
+    else:
+        words = patient_message_fill(template=template, request=request)
+    return _patient_message_queue(
+        request=request,
+        words=words,
+        what=template.name,
+        template=template,
+        by=by,
+        detail=f"message “{template.name}”",
+        http_request=http_request,
+    )
+
+
+@sensitive_variables()
+@transaction.atomic
+def consultation_request_booking_link_resend(*, request, by, http_request=None):
+    """Send the patient a new link to pick a time; every link sent before stops working.
+
+    Needs the "message patients" permission; refused for a closed request (reopen it first)
+    and one the retention purge anonymised. Recorded and shown like any message.
+    """
+    _require(by, PERMISSION_MESSAGE)
+    _patient_email_or_refuse(request)
+    url = _booking_link_issue(request, renew=True)
+    words = render_to_string(
+        "consultations/email/booking_link_new.txt",
+        {"booking_url": url, "booking_link_days": settings.BOOKING_LINK_MAX_AGE_DAYS},
+    )
+    return _patient_message_queue(
+        request=request,
+        words=words.strip(),
+        what=NEW_BOOKING_LINK,
+        template=None,
+        by=by,
+        detail="new booking link sent",
+        http_request=http_request,
+    )

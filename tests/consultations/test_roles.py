@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from consultations.models import PatientMessageTemplate
 
 from .factories import ConsultationRequestFactory
 
@@ -59,7 +60,19 @@ MATRIX = [
     ("action: mark spam", _action("mark_spam"), (302, 302, 403, 403, 403)),
     ("action: close as duplicate", _action("close_as_duplicate"), (302, 302, 403, 403, 403)),
     ("action: export CSV", _action("export_csv"), (200, 200, 403, 403, 403)),
+    # consultations 0009: writing to the patient and sending a new booking link.
+    (
+        "message the patient",
+        _post("message", {"template": "{template}", "text": ""}),
+        (302, 302, 403, 403, 403),
+    ),
+    ("send a new booking link", _post("link", {}), (302, 302, 403, 403, 403)),
 ]
+
+
+def _template_pk():
+    """A seeded message template with fixed words (consultations 0009)."""
+    return str(PatientMessageTemplate.objects.get(name="We tried to call you").pk)
 
 
 def _url(name, pk):
@@ -88,7 +101,9 @@ def test_role_matrix(client, otp_login, users, role, what, call, expected):
     method, name, data = call
     if data:
         data = {
-            k: [v.format(pk=request.pk) for v in vs] if isinstance(vs, list) else vs
+            k: [v.format(pk=request.pk) for v in vs]
+            if isinstance(vs, list)
+            else vs.format(template=_template_pk())
             for k, vs in data.items()
         }
     otp_login(client, users[role])
@@ -155,6 +170,10 @@ def test_roles_hold_least_privilege():
         "consultations.reopen_consultationrequest",  # consultations 0008
         "consultations.add_internal_note",
         "consultations.export_consultationrequest",
+        "consultations.message_patient",  # consultations 0009, with the templates' keeping:
+        "consultations.view_patientmessagetemplate",
+        "consultations.add_patientmessagetemplate",
+        "consultations.change_patientmessagetemplate",
         *(f"booking.{name}" for name in booking["Intake coordinator"]),
         "booking.manage_schedules",  # booking 0002: keeps everyone's hours
     }
