@@ -35,6 +35,7 @@ from .models import (
     AvailabilityException,
     Booking,
     BookingSettings,
+    ClinicClosure,
     ConsultationType,
 )
 
@@ -113,6 +114,15 @@ class AvailabilityExceptionAdmin(StaffCalendarAdmin):
     list_display = ("date", "staff", "kind", "start_time", "end_time", "consultation_type", "note")
     list_filter = (("staff", admin.RelatedOnlyFieldListFilter), "kind")
     date_hierarchy = "date"
+
+
+@admin.register(ClinicClosure)
+class ClinicClosureAdmin(admin.ModelAdmin):
+    """Holidays: no time is offered or booked on these days, whoever's calendar."""
+
+    list_display = ("label", "first_day", "last_day")
+    date_hierarchy = "first_day"
+    search_fields = ("label",)
 
 
 class WhenFilter(admin.SimpleListFilter):

@@ -20,6 +20,7 @@ from .models import (
     AvailabilityException,
     Booking,
     BookingSettings,
+    ClinicClosure,
     consultation_staff_choices,
 )
 
@@ -51,6 +52,19 @@ class Slot:
 def consultation_staff():
     """Active staff allowed to take consultations: the only ones offered to patients."""
     return get_user_model().objects.filter(consultation_staff_choices())
+
+
+def closed_days(*, first_day, last_day):
+    """{date: the closure's name} for each day from `first_day` to `last_day` the clinic is
+    closed (clinic closures: holidays that block every staff member's calendar)."""
+    days = {}
+    closures = ClinicClosure.objects.touching(first_day=first_day, last_day=last_day)
+    for closure in closures.order_by("-first_day"):  # the earliest-starting name wins
+        day = max(closure.first_day, first_day)
+        while day <= min(closure.last_day, last_day):
+            days[day] = closure.label
+            day += timedelta(days=1)
+    return days
 
 
 def slot_value_parse(value):
@@ -132,7 +146,7 @@ def available_slots(
 ):
     """Every free slot of this consultation type, soonest first.
 
-    A slot is free when it lies inside the availability (weekly windows plus extra hours, minus
+    A slot is free when its day is not a clinic closure and it lies inside the availability (weekly windows plus extra hours, minus
     closed times) of a staff member who may take consultations (`consultation_staff`: windows
     of someone deactivated or no longer allowed are ignored), does not overlap an active
     booking or its buffer, starts in the future and (for patients, `apply_notice`) after the minimum notice and within the horizon.
@@ -196,10 +210,11 @@ def available_slots(
     ):
         busy.setdefault(staff, []).append((start, end + timedelta(minutes=booked_buffer)))
 
+    closed = closed_days(first_day=first_day, last_day=last_day)
     slots = []
     day = first_day
     while day <= last_day:
-        for staff in staff_ids:
+        for staff in staff_ids if day not in closed else ():
             day_exceptions = exceptions_by_staff.get(staff, {}).get(day, [])
             day_weekly = weekly_by_staff.get(staff, {}).get(day.weekday(), [])
             for window_start, window_end in _day_windows(day, day_weekly, day_exceptions):

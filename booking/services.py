@@ -31,7 +31,7 @@ from outbox.services import outbound_email_queue, outbound_email_withdraw, regar
 from pages.models import SiteSettings
 
 from .models import Booking, BookingEmailKind, BookingInvitation, BookingSettings
-from .selectors import available_slots, change_allowed, clinic_tz
+from .selectors import available_slots, change_allowed, clinic_tz, closed_days
 from .signals import BookingEvent, booking_changed
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class BookingError(Exception):
 class SlotUnavailable(BookingError):
     """The chosen time cannot be booked; `code` says why."""
 
-    def __init__(self, code, rules=None):
+    def __init__(self, code, rules=None, *, closure=None):
         rules = rules or BookingSettings.get_solo()
         messages = {
             "past": "That time has already passed. Please pick one of the times below.",
@@ -78,6 +78,10 @@ class SlotUnavailable(BookingError):
             ),
             "taken": "That time was just taken, please pick another.",
             "unavailable": "That time is not one we offer. Please pick one of the times below.",
+            "closed": (
+                f"The clinic is closed that day ({closure}), so no consultation can be booked "
+                "then. Please pick another day."
+            ),
         }
         super().__init__(code, messages[code])
 
@@ -85,8 +89,8 @@ class SlotUnavailable(BookingError):
 def slot_check(*, consultation_type, staff_id, start, now=None, exclude_booking=None, by=None):
     """Return the free Slot at `start`, or raise SlotUnavailable saying why it is not free.
 
-    Staff (`by` given) may book inside the notice period and beyond the horizon; never outside
-    availability or onto another booking.
+    Staff (`by` given) may book inside the notice period and beyond the horizon; never on a day
+    the clinic is closed, outside availability or onto another booking.
     """
     now = now or timezone.now()
     rules = BookingSettings.get_solo()
@@ -98,6 +102,9 @@ def slot_check(*, consultation_type, staff_id, start, now=None, exclude_booking=
     if patient and start > now + timedelta(days=rules.horizon_days):
         raise SlotUnavailable("horizon", rules)
     local_day = start.astimezone(clinic_tz()).date()
+    closure = closed_days(first_day=local_day, last_day=local_day).get(local_day)
+    if closure is not None:
+        raise SlotUnavailable("closed", rules, closure=closure)
     offer_that_day = functools.partial(
         available_slots,
         consultation_type=consultation_type,
