@@ -12,6 +12,7 @@ sees and keeps only their own rows, with the staff field fixed to themselves.
 """
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from solo.admin import SingletonModelAdmin
 
@@ -29,8 +31,10 @@ from audit.services import audit_record
 from phi.fields import EncryptedField
 
 from . import selectors, services
+from .forms import CalendarChoiceForm
 from .models import (
     MANAGE_SCHEDULES,
+    VIEW_CALENDAR,
     Availability,
     AvailabilityException,
     Booking,
@@ -344,6 +348,17 @@ class BookingAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.book_view),
                 name=f"{opts.app_label}_{opts.model_name}_book",
             ),
+            # admin_view: staff sign-in (with the second factor) and never_cache.
+            path(
+                "calendar/",
+                self.admin_site.admin_view(self.calendar_view),
+                name=f"{opts.app_label}_{opts.model_name}_calendar",
+            ),
+            path(
+                "calendar/mine/",
+                self.admin_site.admin_view(self.my_consultations_view),
+                name=f"{opts.app_label}_{opts.model_name}_mine",
+            ),
             *super().get_urls(),
         ]
 
@@ -407,6 +422,61 @@ class BookingAdmin(admin.ModelAdmin):
         return self._render_form(
             request, "Book a consultation for a patient", form, types=types, chosen=chosen
         )
+
+    # --- Calendar (permission "Can see the consultation calendar") -------------------------
+
+    def calendar_view(self, request):
+        if not request.user.has_perm(VIEW_CALENDAR):
+            raise PermissionDenied
+        today = timezone.now().astimezone(selectors.clinic_tz()).date()
+        form = CalendarChoiceForm(request.GET or None, today=today)
+        view, first_day, staff = form.choice()
+        days = 1 if view == form.DAY else 7
+
+        def link(day, view=view):
+            query = {"view": view, "date": day.isoformat(), "staff": staff.pk if staff else ""}
+            return f"?{urlencode(query)}"
+
+        if staff is None:
+            whose = "whole clinic"
+        else:
+            whose = staff.get_full_name() or staff.get_username()
+        shown = date_format(first_day, "l j F Y")
+        if days == 1:
+            title = f"Calendar for {shown}, {whose}"
+        else:
+            title = f"Calendar for the week of {shown}, {whose}"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "view": view,
+            "staff": staff,
+            "grid": selectors.calendar_grid(first_day=first_day, days=days, staff=staff),
+            "previous_url": link(first_day - timedelta(days=days)),
+            "next_url": link(first_day + timedelta(days=days)),
+            "today_url": link(today),
+            "day_url": link(first_day, view=form.DAY),
+            "week_url": link(first_day, view=form.WEEK),
+            "period": "day" if days == 1 else "week",
+        }
+        return TemplateResponse(request, "admin/booking/booking/calendar.html", context)
+
+    def my_consultations_view(self, request):
+        if not request.user.has_perm(VIEW_CALENDAR):
+            raise PermissionDenied
+        calendar_url = reverse("admin:booking_booking_calendar")
+        if selectors.consultation_staff().filter(pk=request.user.pk).exists():
+            calendar_url += "?" + urlencode({"view": "week", "staff": request.user.pk})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "My consultations",
+            "bookings": selectors.upcoming_bookings_for(staff=request.user),
+            "calendar_url": calendar_url,
+        }
+        return TemplateResponse(request, "admin/booking/booking/my_consultations.html", context)
 
     def _render_form(self, request, title, form, **extra):
         context = {

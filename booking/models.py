@@ -212,6 +212,9 @@ TAKE_CONSULTATIONS = "booking.take_consultations"
 # Who keeps everyone's availability and date exceptions; without it, staff keep only their own.
 # Given to the Intake coordinator role by booking 0002.
 MANAGE_SCHEDULES = "booking.manage_schedules"
+# Who sees the day and week calendars and "My consultations". Given to the Intake coordinator
+# and Clinician roles by booking 0003.
+VIEW_CALENDAR = "booking.view_calendar"
 
 
 def consultation_staff_choices():
