@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,7 +31,7 @@ from audit.services import audit_record
 from phi.fields import EncryptedField
 
 from . import selectors, services
-from .forms import CalendarChoiceForm
+from .forms import CalendarChoiceForm, WeekHoursFormSet
 from .models import (
     MANAGE_SCHEDULES,
     VIEW_CALENDAR,
@@ -41,6 +41,7 @@ from .models import (
     BookingSettings,
     ClinicClosure,
     ConsultationType,
+    Weekday,
 )
 
 
@@ -111,6 +112,61 @@ class AvailabilityAdmin(StaffCalendarAdmin):
     list_display = ("staff", "weekday", "start_time", "end_time", "consultation_type")
     list_filter = (("staff", admin.RelatedOnlyFieldListFilter), "weekday", "consultation_type")
     ordering = ("staff", "weekday", "start_time")
+    change_list_template = "admin/booking/availability/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "week/",
+                self.admin_site.admin_view(self.week_view),
+                name="booking_availability_week",
+            ),
+            *super().get_urls(),
+        ]
+
+    def week_view(self, request):
+        """One staff member's weekly hours, every day at once (a formset of ranges)."""
+        keeps = (self.has_add_permission, self.has_change_permission, self.has_delete_permission)
+        if not all(may(request) for may in keeps):
+            raise PermissionDenied
+        people = selectors.consultation_staff().order_by("first_name", "last_name", "username")
+        if not self.manages_all_schedules(request):
+            people = people.filter(pk=request.user.pk)
+        chosen = request.GET.get("staff", "")
+        staff = people.filter(pk=chosen).first() if chosen.isdigit() else None
+        if staff is None and not self.manages_all_schedules(request):
+            staff = people.first()  # one's own hours, when one takes consultations
+        formset = None
+        if staff is not None:
+            formset = WeekHoursFormSet(request.POST or None, staff=staff)
+            if request.method == "POST" and formset.is_valid():
+                try:
+                    added, removed = services.availability_week_set(
+                        staff=staff, windows=formset.windows(), by=request.user
+                    )
+                except ValidationError as exc:
+                    formset.non_form_errors().extend(exc.messages)
+                else:
+                    self.message_user(
+                        request,
+                        f"Weekly hours saved for {staff.get_full_name() or staff.get_username()}"
+                        f" ({len(added)} added, {len(removed)} removed).",
+                    )
+                    return redirect(f"{request.path}?{urlencode({'staff': staff.pk})}")
+        days = [
+            (label, [form for form in formset.forms if form.weekday == day] if formset else [])
+            for day, label in Weekday.choices
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Weekly hours",
+            "people": people,
+            "staff": staff,
+            "formset": formset,
+            "days": days,
+        }
+        return TemplateResponse(request, "admin/booking/availability/week.html", context)
 
 
 @admin.register(AvailabilityException)

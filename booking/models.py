@@ -309,6 +309,29 @@ class Availability(StaffCalendarEntry):
         end_after_start_clean(self)
 
 
+def availability_overlap(windows):
+    """The first two weekly windows of one staff member that overlap on the same weekday for
+    a common consultation type, as (earlier, later), or None. Windows for two different types
+    may overlap: each type's slots are stepped on their own."""
+    ordered = sorted(windows, key=lambda w: (w.weekday, w.start_time, w.end_time))
+    for index, earlier in enumerate(ordered):
+        for later in ordered[index + 1 :]:
+            if later.weekday != earlier.weekday or later.start_time >= earlier.end_time:
+                continue
+            types = {earlier.consultation_type_id, later.consultation_type_id}
+            if len(types) == 1 or None in types:
+                return earlier, later
+    return None
+
+
+def availability_overlap_message(earlier, later):
+    return (
+        f"These hours overlap {earlier.get_weekday_display()} "
+        f"{earlier.start_time:%H:%M}–{earlier.end_time:%H:%M}; join them into one range or "
+        "change one of them."
+    )
+
+
 class AvailabilityException(StaffCalendarEntry):
     """A date that differs from the weekly pattern: closed (all day or some hours) or extra hours.
 
