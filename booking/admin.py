@@ -6,6 +6,9 @@ is a day/week view per staff member (filters "When" and "Staff member"). Permiss
 model permissions of Booking ("view booking" to see, "change booking" to confirm, move, cancel
 and book).
 
+The calendar (day and week grids, "My consultations") needs "Can see the consultation
+calendar" (booking.view_calendar); clinic closures have their model permissions.
+
 Weekly availability and date exceptions name only staff allowed to take consultations. Staff
 with "manage every staff member's availability" (and superusers) keep everyone's; anyone else
 sees and keeps only their own rows, with the staff field fixed to themselves.

@@ -142,3 +142,21 @@ def test_a_clinician_cannot_add_a_closure(client, otp_login, clinician):
 
     assert response.status_code == 403
     assert not ClinicClosure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "list_status", "add_status"),
+    [
+        ("Intake coordinator", 200, 200),
+        ("Clinician", 403, 403),
+        ("Content editor", 403, 403),
+        (None, 403, 403),
+    ],
+)
+def test_who_may_keep_the_clinics_closures(
+    client, otp_login, make_staff, role, list_status, add_status
+):
+    otp_login(client, make_staff("someone", role))
+
+    assert client.get(reverse("admin:booking_clinicclosure_changelist")).status_code == list_status
+    assert client.get(reverse("admin:booking_clinicclosure_add")).status_code == add_status
