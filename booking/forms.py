@@ -63,7 +63,7 @@ class CalendarChoiceForm(forms.Form):
     date = forms.DateField(label="Date", required=False, help_text="e.g. 2031-03-05")
     staff = forms.ModelChoiceField(
         label="Staff member",
-        queryset=consultation_staff().order_by("first_name", "last_name", "username"),
+        queryset=None,  # set per form: who takes consultations can change at any time
         required=False,
         empty_label="Whole clinic",
         error_messages={"invalid_choice": "Choose a staff member who takes consultations."},
@@ -72,6 +72,9 @@ class CalendarChoiceForm(forms.Form):
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.fields["staff"].queryset = consultation_staff().order_by(
+            "first_name", "last_name", "username"
+        )
         self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def choice(self):
