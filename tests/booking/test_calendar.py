@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -192,8 +194,6 @@ def test_the_staff_picker_offers_only_staff_who_take_consultations(
 
 
 def test_a_clinicians_consultations_lists_their_own_upcoming_bookings(as_clinician, clinician, ana):
-    from django.contrib.auth.models import Permission
-
     clinician.user_permissions.add(Permission.objects.get(codename="take_consultations"))
     soon = timezone.now() + datetime.timedelta(days=2)
     mine = BookingFactory(staff=clinician, start=soon)
@@ -235,8 +235,6 @@ def test_who_may_see_the_calendar(client, otp_login, make_staff, role, expected,
 
 
 def test_signed_out_visitors_are_sent_to_sign_in():
-    from django.test import Client
-
     response = Client().get(reverse(CALENDAR))
 
     assert response.status_code == 302

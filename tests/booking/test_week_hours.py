@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from booking import services
 from booking.models import Availability
+from tests.admin_forms import form_data
 from tests.booking.factories import AvailabilityFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,20 +19,8 @@ WEEK = "admin:booking_availability_week"
 
 
 def _page_form(response):
-    """The form's fields as the page shows them: what a browser would send back unchanged."""
-    soup = BeautifulSoup(response.content.decode(), "html.parser")
-    form = soup.select_one("table.week-hours").find_parent("form")
-    data = {}
-    for field in form.select("input[name], select[name]"):
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[field["name"]] = "on"
-        elif field.name == "select":
-            chosen = field.select_one("option[selected]")
-            data[field["name"]] = chosen["value"] if chosen else ""
-        else:
-            data[field["name"]] = field.get("value", "")
-    return data
+    """The week form's fields as the page shows them: what a browser would send back."""
+    return form_data(response, "week-hours-form")
 
 
 def _rows_for(data, weekday):
