@@ -6,21 +6,26 @@ is a day/week view per staff member (filters "When" and "Staff member"). Permiss
 model permissions of Booking ("view booking" to see, "change booking" to confirm, move, cancel
 and book).
 
+The calendar (day and week grids, "My consultations") needs "Can see the consultation
+calendar" (booking.view_calendar); clinic closures have their model permissions.
+
 Weekly availability and date exceptions name only staff allowed to take consultations. Staff
 with "manage every staff member's availability" (and superusers) keep everyone's; anyone else
 sees and keeps only their own rows, with the staff field fixed to themselves.
 """
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from solo.admin import SingletonModelAdmin
 
@@ -29,13 +34,17 @@ from audit.services import audit_record
 from phi.fields import EncryptedField
 
 from . import selectors, services
+from .forms import CalendarChoiceForm, WeekHoursFormSet
 from .models import (
     MANAGE_SCHEDULES,
+    VIEW_CALENDAR,
     Availability,
     AvailabilityException,
     Booking,
     BookingSettings,
+    ClinicClosure,
     ConsultationType,
+    Weekday,
 )
 
 
@@ -106,6 +115,61 @@ class AvailabilityAdmin(StaffCalendarAdmin):
     list_display = ("staff", "weekday", "start_time", "end_time", "consultation_type")
     list_filter = (("staff", admin.RelatedOnlyFieldListFilter), "weekday", "consultation_type")
     ordering = ("staff", "weekday", "start_time")
+    change_list_template = "admin/booking/availability/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "week/",
+                self.admin_site.admin_view(self.week_view),
+                name="booking_availability_week",
+            ),
+            *super().get_urls(),
+        ]
+
+    def week_view(self, request):
+        """One staff member's weekly hours, every day at once (a formset of ranges)."""
+        keeps = (self.has_add_permission, self.has_change_permission, self.has_delete_permission)
+        if not all(may(request) for may in keeps):
+            raise PermissionDenied
+        people = selectors.consultation_staff().order_by("first_name", "last_name", "username")
+        if not self.manages_all_schedules(request):
+            people = people.filter(pk=request.user.pk)
+        chosen = request.GET.get("staff", "")
+        staff = people.filter(pk=chosen).first() if chosen.isdigit() else None
+        if staff is None and not self.manages_all_schedules(request):
+            staff = people.first()  # one's own hours, when one takes consultations
+        formset = None
+        if staff is not None:
+            formset = WeekHoursFormSet(request.POST or None, staff=staff)
+            if request.method == "POST" and formset.is_valid():
+                try:
+                    added, removed = services.availability_week_set(
+                        staff=staff, windows=formset.windows(), by=request.user
+                    )
+                except ValidationError as exc:
+                    formset.non_form_errors().extend(exc.messages)
+                else:
+                    self.message_user(
+                        request,
+                        f"Weekly hours saved for {staff.get_full_name() or staff.get_username()}"
+                        f" ({len(added)} added, {len(removed)} removed).",
+                    )
+                    return redirect(f"{request.path}?{urlencode({'staff': staff.pk})}")
+        days = [
+            (label, [form for form in formset.forms if form.weekday == day] if formset else [])
+            for day, label in Weekday.choices
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Weekly hours",
+            "people": people,
+            "staff": staff,
+            "formset": formset,
+            "days": days,
+        }
+        return TemplateResponse(request, "admin/booking/availability/week.html", context)
 
 
 @admin.register(AvailabilityException)
@@ -113,6 +177,15 @@ class AvailabilityExceptionAdmin(StaffCalendarAdmin):
     list_display = ("date", "staff", "kind", "start_time", "end_time", "consultation_type", "note")
     list_filter = (("staff", admin.RelatedOnlyFieldListFilter), "kind")
     date_hierarchy = "date"
+
+
+@admin.register(ClinicClosure)
+class ClinicClosureAdmin(admin.ModelAdmin):
+    """Holidays: no time is offered or booked on these days, whoever's calendar."""
+
+    list_display = ("label", "first_day", "last_day")
+    date_hierarchy = "first_day"
+    search_fields = ("label",)
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -334,6 +407,17 @@ class BookingAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.book_view),
                 name=f"{opts.app_label}_{opts.model_name}_book",
             ),
+            # admin_view: staff sign-in (with the second factor) and never_cache.
+            path(
+                "calendar/",
+                self.admin_site.admin_view(self.calendar_view),
+                name=f"{opts.app_label}_{opts.model_name}_calendar",
+            ),
+            path(
+                "calendar/mine/",
+                self.admin_site.admin_view(self.my_consultations_view),
+                name=f"{opts.app_label}_{opts.model_name}_mine",
+            ),
             *super().get_urls(),
         ]
 
@@ -406,6 +490,61 @@ class BookingAdmin(admin.ModelAdmin):
             chosen=chosen,
             reference=reference,
         )
+
+    # --- Calendar (permission "Can see the consultation calendar") -------------------------
+
+    def calendar_view(self, request):
+        if not request.user.has_perm(VIEW_CALENDAR):
+            raise PermissionDenied
+        today = timezone.now().astimezone(selectors.clinic_tz()).date()
+        form = CalendarChoiceForm(request.GET or None, today=today)
+        view, first_day, staff = form.choice()
+        days = 1 if view == form.DAY else 7
+
+        def link(day, view=view):
+            query = {"view": view, "date": day.isoformat(), "staff": staff.pk if staff else ""}
+            return f"?{urlencode(query)}"
+
+        if staff is None:
+            whose = "whole clinic"
+        else:
+            whose = staff.get_full_name() or staff.get_username()
+        shown = date_format(first_day, "l j F Y")
+        if days == 1:
+            title = f"Calendar for {shown}, {whose}"
+        else:
+            title = f"Calendar for the week of {shown}, {whose}"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "view": view,
+            "staff": staff,
+            "grid": selectors.calendar_grid(first_day=first_day, days=days, staff=staff),
+            "previous_url": link(first_day - timedelta(days=days)),
+            "next_url": link(first_day + timedelta(days=days)),
+            "today_url": link(today),
+            "day_url": link(first_day, view=form.DAY),
+            "week_url": link(first_day, view=form.WEEK),
+            "period": "day" if days == 1 else "week",
+        }
+        return TemplateResponse(request, "admin/booking/booking/calendar.html", context)
+
+    def my_consultations_view(self, request):
+        if not request.user.has_perm(VIEW_CALENDAR):
+            raise PermissionDenied
+        calendar_url = reverse("admin:booking_booking_calendar")
+        if selectors.consultation_staff().filter(pk=request.user.pk).exists():
+            calendar_url += "?" + urlencode({"view": "week", "staff": request.user.pk})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "My consultations",
+            "bookings": selectors.upcoming_bookings_for(staff=request.user),
+            "calendar_url": calendar_url,
+        }
+        return TemplateResponse(request, "admin/booking/booking/my_consultations.html", context)
 
     def _render_form(self, request, title, form, **extra):
         context = {

@@ -25,6 +25,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
@@ -75,6 +76,23 @@ class BookingEmailKind(models.TextChoices):
     CANCELLED = "booking_cancelled", "Patient: consultation cancelled"
     REMINDER = "booking_reminder", "Patient: reminder the day before"
     MOVE_RECEIVED = "booking_move_received", "Patient: their new time is received"
+
+
+# What staff read when a rule of the database refuses a row: one wording for the constraint and
+# for the model's clean(), which puts it beside the field the form shows.
+ENDS_AFTER_START = "The end time must be after the start time."
+EXCEPTION_TIMES = (
+    "Give both times with the end after the start, or leave both empty to mark the whole day "
+    "not available; extra hours always need both times."
+)
+CLOSURE_LAST_DAY = "The last day must be the same as the first day or after it."
+
+
+def end_after_start_clean(entry):
+    """Refuse an end at or before the start, beside the end time."""
+    if entry.start_time is not None and entry.end_time is not None:
+        if entry.end_time <= entry.start_time:
+            raise ValidationError({"end_time": ENDS_AFTER_START}, code="ends_before_start")
 
 
 class Weekday(models.IntegerChoices):
@@ -147,7 +165,9 @@ class ConsultationType(models.Model):
         verbose_name = "consultation type"
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=5), name="consultation_type_duration_min"
+                condition=Q(duration_minutes__gte=5),
+                name="consultation_type_duration_min",
+                violation_error_message="A consultation must last at least 5 minutes.",
             ),
         ]
 
@@ -192,6 +212,9 @@ TAKE_CONSULTATIONS = "booking.take_consultations"
 # Who keeps everyone's availability and date exceptions; without it, staff keep only their own.
 # Given to the Intake coordinator role by booking 0002.
 MANAGE_SCHEDULES = "booking.manage_schedules"
+# Who sees the day and week calendars and "My consultations". Given to the Intake coordinator
+# and Clinician roles by booking 0003.
+VIEW_CALENDAR = "booking.view_calendar"
 
 
 def consultation_staff_choices():
@@ -273,12 +296,40 @@ class Availability(StaffCalendarEntry):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_time__gt=F("start_time")), name="availability_ends_after_start"
+                condition=Q(end_time__gt=F("start_time")),
+                name="availability_ends_after_start",
+                violation_error_message=ENDS_AFTER_START,
             ),
         ]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def clean(self):
+        end_after_start_clean(self)
+
+
+def availability_overlap(windows):
+    """The first two weekly windows of one staff member that overlap on the same weekday for
+    a common consultation type, as (earlier, later), or None. Windows for two different types
+    may overlap: each type's slots are stepped on their own."""
+    ordered = sorted(windows, key=lambda w: (w.weekday, w.start_time, w.end_time))
+    for index, earlier in enumerate(ordered):
+        for later in ordered[index + 1 :]:
+            if later.weekday != earlier.weekday or later.start_time >= earlier.end_time:
+                continue
+            types = {earlier.consultation_type_id, later.consultation_type_id}
+            if len(types) == 1 or None in types:
+                return earlier, later
+    return None
+
+
+def availability_overlap_message(earlier, later):
+    return (
+        f"These hours overlap {earlier.get_weekday_display()} "
+        f"{earlier.start_time:%H:%M}–{earlier.end_time:%H:%M}; join them into one range or "
+        "change one of them."
+    )
 
 
 class AvailabilityException(StaffCalendarEntry):
@@ -324,6 +375,7 @@ class AvailabilityException(StaffCalendarEntry):
                     & Q(end_time__gt=F("start_time"))
                 ),
                 name="availability_exception_times",
+                violation_error_message=EXCEPTION_TIMES,
             ),
         ]
 
@@ -332,6 +384,19 @@ class AvailabilityException(StaffCalendarEntry):
             f" {self.start_time:%H:%M}–{self.end_time:%H:%M}" if self.start_time else " (all day)"
         )
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}{hours}"
+
+    def clean(self):
+        if (self.start_time is None) != (self.end_time is None):
+            missing = "end_time" if self.end_time is None else "start_time"
+            raise ValidationError(
+                {missing: "Give both times, or leave both empty to mark the whole day."},
+                code="one_time_only",
+            )
+        if self.kind == self.Kind.EXTRA and self.start_time is None:
+            raise ValidationError(
+                {"start_time": "Extra hours need a start and an end time."}, code="extra_no_times"
+            )
+        end_after_start_clean(self)
 
     @property
     def whole_day(self):
@@ -486,14 +551,24 @@ class Booking(models.Model):
         db_table = "consultations_booking"
         ordering = ["start", "pk"]
         verbose_name = "booking"
+        permissions = [
+            # Intake coordinator and Clinician roles (booking 0003).
+            ("view_calendar", "Can see the consultation calendar"),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__gt=F("start")), name="booking_ends_after_start"
+                condition=Q(end__gt=F("start")),
+                name="booking_ends_after_start",
+                violation_error_message="A booking must end after it starts.",
             ),
             models.CheckConstraint(
                 condition=Q(status="cancelled", cancelled_at__isnull=False)
                 | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
                 name="booking_cancelled_at_iff_cancelled",
+                violation_error_message=(
+                    "A cancelled booking records when it was cancelled, and only a cancelled "
+                    "booking does."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["staff", "start"],
@@ -525,3 +600,52 @@ class Booking(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+
+class ClinicClosureQuerySet(models.QuerySet):
+    def touching(self, *, first_day, last_day):
+        """Closures with at least one day between `first_day` and `last_day` (inclusive)."""
+        return self.filter(first_day__lte=last_day, last_day__gte=first_day)
+
+
+class ClinicClosure(models.Model):
+    """Days the whole clinic is closed (a holiday): no time is offered or booked on them.
+
+    Applies to every staff member's calendar at once; one staff member's day off is a date
+    exception instead.
+    """
+
+    label = models.CharField(
+        "name",
+        max_length=80,
+        help_text="Shown to staff on the calendar and when booking, e.g. “Christmas Day”.",
+    )
+    first_day = models.DateField(
+        "first day", help_text="The first day the clinic is closed (clinic time)."
+    )
+    last_day = models.DateField(
+        "last day",
+        help_text="The last day the clinic is closed: the same as the first day for one day.",
+    )
+
+    objects = ClinicClosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_day", "label"]
+        verbose_name = "clinic closure"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="clinic_closure_last_day_not_before_first",
+                violation_error_message=CLOSURE_LAST_DAY,
+            ),
+        ]
+
+    def __str__(self):
+        if self.first_day == self.last_day:
+            return f"{self.label} ({self.first_day:%Y-%m-%d})"
+        return f"{self.label} ({self.first_day:%Y-%m-%d} to {self.last_day:%Y-%m-%d})"
+
+    def clean(self):
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError({"last_day": CLOSURE_LAST_DAY}, code="last_before_first")

@@ -9,7 +9,7 @@ is offered once.
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +21,7 @@ from .models import (
     Booking,
     BookingInvitation,
     BookingSettings,
+    ClinicClosure,
     consultation_staff_choices,
 )
 
@@ -52,6 +53,19 @@ class Slot:
 def consultation_staff():
     """Active staff allowed to take consultations: the only ones offered to patients."""
     return get_user_model().objects.filter(consultation_staff_choices())
+
+
+def closed_days(*, first_day, last_day):
+    """{date: the closure's name} for each day from `first_day` to `last_day` the clinic is
+    closed (clinic closures: holidays that block every staff member's calendar)."""
+    days = {}
+    closures = ClinicClosure.objects.touching(first_day=first_day, last_day=last_day)
+    for closure in closures.order_by("-first_day"):  # the earliest-starting name wins
+        day = max(closure.first_day, first_day)
+        while day <= min(closure.last_day, last_day):
+            days[day] = closure.label
+            day += timedelta(days=1)
+    return days
 
 
 def slot_value_parse(value):
@@ -133,7 +147,7 @@ def available_slots(
 ):
     """Every free slot of this consultation type, soonest first.
 
-    A slot is free when it lies inside the availability (weekly windows plus extra hours, minus
+    A slot is free when its day is not a clinic closure and it lies inside the availability (weekly windows plus extra hours, minus
     closed times) of a staff member who may take consultations (`consultation_staff`: windows
     of someone deactivated or no longer allowed are ignored), does not overlap an active
     booking or its buffer, starts in the future and (for patients, `apply_notice`) after the minimum notice and within the horizon.
@@ -197,10 +211,11 @@ def available_slots(
     ):
         busy.setdefault(staff, []).append((start, end + timedelta(minutes=booked_buffer)))
 
+    closed = closed_days(first_day=first_day, last_day=last_day)
     slots = []
     day = first_day
     while day <= last_day:
-        for staff in staff_ids:
+        for staff in staff_ids if day not in closed else ():
             day_exceptions = exceptions_by_staff.get(staff, {}).get(day, [])
             day_weekly = weekly_by_staff.get(staff, {}).get(day.weekday(), [])
             for window_start, window_end in _day_windows(day, day_weekly, day_exceptions):
@@ -266,11 +281,51 @@ def change_allowed(*, booking, now=None):
 
 def todays_bookings(*, day=None):
     """Active bookings on one clinic day (default today), soonest first, for the admin."""
+    day = day or timezone.now().astimezone(clinic_tz()).date()
+    return calendar_bookings(first_day=day, last_day=day)
+
+
+# --- The staff calendar ---------------------------------------------------------------------
+
+# The hours a calendar always shows (clinic time); bookings or hours outside widen it.
+CALENDAR_FIRST_HOUR = 8
+CALENDAR_LAST_HOUR = 18
+
+
+@dataclass(frozen=True)
+class CalendarCell:
+    """One hour of one day: the bookings starting in it, and whether it is in working hours."""
+
+    day: date
+    bookings: tuple
+    in_hours: bool
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    closure: str | None  # the clinic closure's name, when the clinic is closed that day
+    hours: tuple  # (whose, "09:00–12:00, 14:00–17:00"); whose is "" on one person's calendar
+
+
+@dataclass(frozen=True)
+class CalendarGrid:
+    days: tuple  # CalendarDay, one per column
+    rows: tuple  # (hour, (CalendarCell per day)), one per row
+
+
+def _hhmm(minutes):
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def calendar_bookings(*, first_day, last_day, staff=None):
+    """Active bookings starting on `first_day`..`last_day` (clinic days), with what a calendar
+    shows: the time, staff, type, status and the request's reference (never the patient's
+    answers, which stay encrypted and unread)."""
     tz = clinic_tz()
-    day = day or timezone.now().astimezone(tz).date()
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
-    return (
+    start = datetime.combine(first_day, time.min, tzinfo=tz)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz)
+    bookings = (
         Booking.objects.active()
         .filter(start__gte=start, start__lt=end)
         .select_related("staff", "consultation_type", "consultation_request")
@@ -283,6 +338,96 @@ def todays_bookings(*, day=None):
             "staff__last_name",
             "consultation_type__name",
             "consultation_request__reference",
+        )
+    )
+    if staff is not None:
+        bookings = bookings.filter(staff=staff)
+    return bookings
+
+
+def calendar_grid(*, first_day, days, staff=None):
+    """A day (`days`=1) or week (`days`=7) of bookings in clinic time, one column per day and
+    one row per hour, for one staff member or (`staff` None) everyone who takes consultations.
+
+    Each column says whether the clinic is closed (a clinic closure) and whose hours it has
+    (weekly windows plus extra hours minus date exceptions); on one person's calendar the
+    cells inside their hours are marked, so the gaps show.
+    """
+    tz = clinic_tz()
+    last_day = first_day + timedelta(days=days - 1)
+    people = consultation_staff().order_by("first_name", "last_name", "username")
+    if staff is not None:
+        people = people.filter(pk=staff.pk)
+    people = list(people)
+    weekly = {}
+    for window in Availability.objects.filter(staff__in=people).order_by("start_time"):
+        weekly.setdefault((window.staff_id, window.weekday), []).append(window)
+    exceptions = {}
+    for exception in AvailabilityException.objects.filter(
+        staff__in=people, date__gte=first_day, date__lte=last_day
+    ):
+        exceptions.setdefault((exception.staff_id, exception.date), []).append(exception)
+    closed = closed_days(first_day=first_day, last_day=last_day)
+
+    bookings_by_cell = {}
+    for booking in calendar_bookings(first_day=first_day, last_day=last_day, staff=staff):
+        local = booking.start.astimezone(tz)
+        bookings_by_cell.setdefault((local.date(), local.hour), []).append(booking)
+
+    columns, open_minutes = [], {}
+    first_hour, last_hour = CALENDAR_FIRST_HOUR, CALENDAR_LAST_HOUR
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        hours = []
+        windows_of_day = []
+        if day not in closed:
+            for person in people:
+                windows = _day_windows(
+                    day,
+                    weekly.get((person.pk, day.weekday()), []),
+                    exceptions.get((person.pk, day), []),
+                )
+                if windows:
+                    whose = "" if staff is not None else person.get_full_name() or person.username
+                    hours.append((whose, ", ".join(f"{_hhmm(s)}–{_hhmm(e)}" for s, e in windows)))
+                    windows_of_day.extend(windows)
+        open_minutes[day] = windows_of_day
+        for start, end in windows_of_day:
+            first_hour = min(first_hour, start // 60)
+            last_hour = max(last_hour, (end - 1) // 60)
+        columns.append(CalendarDay(day=day, closure=closed.get(day), hours=tuple(hours)))
+    booked_hours = {hour for _, hour in bookings_by_cell}
+    first_hour = min([first_hour, *booked_hours])
+    last_hour = max([last_hour, *booked_hours])
+
+    rows = []
+    for hour in range(first_hour, last_hour + 1):
+        cells = []
+        for column in columns:
+            in_hours = any(
+                start < (hour + 1) * 60 and hour * 60 < end
+                for start, end in open_minutes[column.day]
+            )
+            cells.append(
+                CalendarCell(
+                    day=column.day,
+                    bookings=tuple(bookings_by_cell.get((column.day, hour), ())),
+                    in_hours=in_hours,
+                )
+            )
+        rows.append((hour, tuple(cells)))
+    return CalendarGrid(days=tuple(columns), rows=tuple(rows))
+
+
+def upcoming_bookings_for(*, staff, now=None):
+    """One staff member's active bookings from now on, soonest first ("My consultations")."""
+    now = now or timezone.now()
+    return (
+        Booking.objects.active()
+        .filter(staff=staff, end__gt=now)
+        .select_related("consultation_type", "consultation_request")
+        .only(
+            "start", "end", "status", "consultation_type__name", "consultation_request__reference"
         )
     )
 

@@ -17,9 +17,11 @@ from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,8 +33,17 @@ from audit.services import audit_record
 from outbox.services import outbound_email_queue, outbound_email_withdraw, regarding_key
 from pages.models import SiteSettings
 
-from .models import Booking, BookingEmailKind, BookingInvitation, BookingSettings
-from .selectors import available_slots, change_allowed, clinic_tz
+from .models import (
+    MANAGE_SCHEDULES,
+    Availability,
+    Booking,
+    BookingEmailKind,
+    BookingInvitation,
+    BookingSettings,
+    availability_overlap,
+    availability_overlap_message,
+)
+from .selectors import available_slots, change_allowed, clinic_tz, closed_days, consultation_staff
 from .signals import BookingEvent, booking_changed
 
 logger = logging.getLogger(__name__)
@@ -66,7 +77,7 @@ class BookingError(Exception):
 class SlotUnavailable(BookingError):
     """The chosen time cannot be booked; `code` says why."""
 
-    def __init__(self, code, rules=None):
+    def __init__(self, code, rules=None, *, closure=None):
         rules = rules or BookingSettings.get_solo()
         messages = {
             "past": "That time has already passed. Please pick one of the times below.",
@@ -79,6 +90,10 @@ class SlotUnavailable(BookingError):
             ),
             "taken": "That time was just taken, please pick another.",
             "unavailable": "That time is not one we offer. Please pick one of the times below.",
+            "closed": (
+                f"The clinic is closed that day ({closure}), so no consultation can be booked "
+                "then. Please pick another day."
+            ),
         }
         super().__init__(code, messages[code])
 
@@ -86,8 +101,8 @@ class SlotUnavailable(BookingError):
 def slot_check(*, consultation_type, staff_id, start, now=None, exclude_booking=None, by=None):
     """Return the free Slot at `start`, or raise SlotUnavailable saying why it is not free.
 
-    Staff (`by` given) may book inside the notice period and beyond the horizon; never outside
-    availability or onto another booking.
+    Staff (`by` given) may book inside the notice period and beyond the horizon; never on a day
+    the clinic is closed, outside availability or onto another booking.
     """
     now = now or timezone.now()
     rules = BookingSettings.get_solo()
@@ -99,6 +114,9 @@ def slot_check(*, consultation_type, staff_id, start, now=None, exclude_booking=
     if patient and start > now + timedelta(days=rules.horizon_days):
         raise SlotUnavailable("horizon", rules)
     local_day = start.astimezone(clinic_tz()).date()
+    closure = closed_days(first_day=local_day, last_day=local_day).get(local_day)
+    if closure is not None:
+        raise SlotUnavailable("closed", rules, closure=closure)
     offer_that_day = functools.partial(
         available_slots,
         consultation_type=consultation_type,
@@ -674,3 +692,57 @@ def booking_organizer_email():
     """The calendar event's ORGANIZER: the clinic's public e-mail, else the sending address."""
     site_email = SiteSettings.get_solo().email
     return site_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+# --- Weekly hours -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def availability_week_set(*, staff, windows, by):
+    """Make `windows` the whole of `staff`'s weekly hours (the one-screen week form).
+
+    `windows`: unsaved Availability rows (weekday, times, optional type). Someone without
+    "manage every staff member's availability" may set only their own hours; the staff member
+    must take consultations; each window is validated as the admin would, and no two may
+    overlap. Unchanged windows stay as they are; the others are deleted or added, and each
+    deletion and addition is recorded in the admin's history, as one-by-one editing would be.
+    Returns (added, removed).
+    """
+    if by.pk != staff.pk and not by.has_perm(MANAGE_SCHEDULES):
+        raise PermissionDenied("You can keep only your own hours.")
+    _lock_staff(staff.pk)  # one week edit per staff member at a time
+    if not consultation_staff().filter(pk=staff.pk).exists():
+        raise ValidationError(
+            "This staff member does not take consultations, so they have no hours to keep.",
+            code="not_consultation_staff",
+        )
+    for window in windows:
+        window.staff = staff
+        window.full_clean()
+    overlap = availability_overlap(windows)
+    if overlap is not None:
+        raise ValidationError(availability_overlap_message(*overlap), code="overlap")
+
+    def key(window):
+        return (window.weekday, window.start_time, window.end_time, window.consultation_type_id)
+
+    current = list(Availability.objects.filter(staff=staff))
+    wanted = {key(window) for window in windows}
+    existing = {key(window) for window in current}
+    removed = [window for window in current if key(window) not in wanted]
+    added = [window for window in windows if key(window) not in existing]
+    if removed:
+        LogEntry.objects.log_actions(
+            user_id=by.pk, queryset=removed, action_flag=DELETION, change_message="Week's hours"
+        )
+        Availability.objects.filter(pk__in=[window.pk for window in removed]).delete()
+    for window in added:
+        window.save(force_insert=True)
+    if added:
+        LogEntry.objects.log_actions(
+            user_id=by.pk, queryset=added, action_flag=ADDITION, change_message="Week's hours"
+        )
+    logger.info(
+        "Weekly hours of staff %s set: %s added, %s removed", staff.pk, len(added), len(removed)
+    )
+    return added, removed

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from booking.models import VIEW_CALENDAR
 from booking.selectors import todays_bookings
 
 register = template.Library()
@@ -12,4 +13,9 @@ def todays_consultations_panel(context):
     user = context["request"].user
     if not user.has_perm("booking.view_booking"):
         return {"show": False}
-    return {"show": True, "today": timezone.localdate(), "bookings": list(todays_bookings())}
+    return {
+        "show": True,
+        "today": timezone.localdate(),
+        "bookings": list(todays_bookings()),
+        "sees_calendar": user.has_perm(VIEW_CALENDAR),
+    }

@@ -163,6 +163,9 @@ def test_roles_hold_least_privilege():
     booking = importlib.import_module(
         "consultations.migrations.0005_booking_roles"
     ).ROLE_BOOKING_PERMISSIONS
+    calendar = importlib.import_module(
+        "booking.migrations.0003_calendar_closures_and_worded_rules"
+    ).ROLE_CALENDAR_PERMISSIONS
     assert codenames("Intake coordinator") == {
         "consultations.view_consultationrequest",
         "consultations.assign_consultationrequest",
@@ -176,6 +179,7 @@ def test_roles_hold_least_privilege():
         "consultations.change_patientmessagetemplate",
         *(f"booking.{name}" for name in booking["Intake coordinator"]),
         "booking.manage_schedules",  # booking 0002: keeps everyone's hours
+        *(f"booking.{name}" for name in calendar["Intake coordinator"]),  # booking 0003
     }
     assert codenames("Clinician") == {
         "consultations.view_consultationrequest",
@@ -183,8 +187,13 @@ def test_roles_hold_least_privilege():
         "consultations.record_screening_outcome",
         *(f"booking.{name}" for name in booking["Clinician"]),
         "booking.take_consultations",  # booking 0002: offered to patients, keeps own hours
+        *(f"booking.{name}" for name in calendar["Clinician"]),  # booking 0003
     }
     assert "booking.delete_booking" not in codenames("Intake coordinator")  # cancel, never delete
+    # Both roles see the calendar; only coordinators keep the clinic's closures.
+    assert "booking.view_calendar" in codenames("Intake coordinator") & codenames("Clinician")
+    assert "booking.change_clinicclosure" in codenames("Intake coordinator")
+    assert "booking.change_clinicclosure" not in codenames("Clinician")
     editor = Group.objects.get(name="Content editor").permissions
     assert not editor.filter(content_type__app_label__in=["consultations", "audit"]).exists()
     assert Permission.objects.filter(codename="export_consultationrequest").count() == 1
