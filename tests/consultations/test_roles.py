@@ -164,7 +164,7 @@ def test_roles_hold_least_privilege():
         "consultations.migrations.0005_booking_roles"
     ).ROLE_BOOKING_PERMISSIONS
     calendar = importlib.import_module(
-        "booking.migrations.0003_calendar_closures_and_worded_rules"
+        "booking.migrations.0004_calendar_closures_and_worded_rules"
     ).ROLE_CALENDAR_PERMISSIONS
     assert codenames("Intake coordinator") == {
         "consultations.view_consultationrequest",
