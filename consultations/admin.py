@@ -650,7 +650,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected requests to CSV", permissions=["export"])
     def export_csv(self, request, queryset):
+        # A byte order mark first: without it spreadsheet programs read the file in a legacy
+        # encoding and show "JosÃ©" for "José".
         out = io.StringIO()
+        out.write("\ufeff")
         services.consultation_requests_export_csv(
             requests=queryset, by=request.user, out=out, http_request=request
         )

@@ -351,19 +351,37 @@ def test_export_is_csv_of_the_selection_audited_and_formula_safe(coordinator_cli
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert hostile.reference not in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_ref = {row["Reference"]: row for row in rows}
     assert by_ref[hostile.reference]["Full name"] == '\'=HYPERLINK("http://evil.example","click")'
     assert by_ref[hostile.reference]["Preferred name"] == "'@SUM(A1:A9)"
     assert by_ref[hostile.reference]["E-mail"] == "'-2+3@example.org"
     assert by_ref[plain.reference]["Full name"] == "Ana Ruiz"
-    assert by_ref[plain.reference]["Phone"] == "'+15125550133"
+    assert by_ref[plain.reference]["Phone"] == "(512) 555-0133"
     for row in rows:
         for value in row.values():
             assert not value or value[0] not in "=+-@\t\r"
     assert set(
         AuditEntry.objects.filter(action="exported").values_list("reference", flat=True)
     ) == {hostile.reference, plain.reference}
+
+
+def test_export_opens_in_a_spreadsheet_with_accents_and_dialable_phones(coordinator_client):
+    local = person(full_name="José Ñúñez", phone="+15125550100")
+    abroad = person(full_name="Zoë Brontë", phone="+442079460958", preferred_name="+44 Zoë")
+    response = _action(coordinator_client, "export_csv", local, abroad)
+
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark
+    rows = {
+        row["Reference"]: row
+        for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    assert rows[local.reference]["Full name"] == "José Ñúñez"
+    assert rows[local.reference]["Phone"] == "(512) 555-0100"
+    assert rows[abroad.reference]["Full name"] == "Zoë Brontë"
+    assert rows[abroad.reference]["Phone"] == "011 44 20 7946 0958"
+    # Every other cell keeps its guard.
+    assert rows[abroad.reference]["Preferred name"] == "'+44 Zoë"
 
 
 @pytest.mark.parametrize(
