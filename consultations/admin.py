@@ -177,6 +177,11 @@ class TriageChangeList(ChangeList):
         return queryset.only(*CHANGELIST_FIELDS)
 
 
+def version_input_name(obj):
+    """The change list's hidden input carrying the version a row showed."""
+    return f"version-{obj.pk}"
+
+
 def _flag_badges(obj):
     badges = []
     if obj.contraindication_reported:
@@ -196,7 +201,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "reference",
         "created_at",
         "age_in_queue",
-        "status",
+        "status_column",
         "assigned_to",
         "flags",
         "contact_method",
@@ -346,6 +351,17 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         if consultation_request_is_overdue(obj, cutoff=response_overdue_cutoff()):
             return format_html('{} <span class="badge badge-overdue">overdue</span>', age)
         return age
+
+    @admin.display(description="status", ordering="status")
+    def status_column(self, obj):
+        # The row's version rides in the change list's form beside its checkbox, so a bulk
+        # action knows what each request looked like when the list was shown (see _each).
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}">',
+            obj.get_status_display(),
+            version_input_name(obj),
+            obj.version,
+        )
 
     @admin.display(description="flags")
     def flags(self, obj):
@@ -599,15 +615,30 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     # --- Bulk actions: the same services, one request at a time -----------------------------
 
     def _each(self, request, queryset, change, done):
-        changed = 0
+        """Call `change(obj, expected_version)` for each selected request.
+
+        The version is the one its row showed when the list was drawn: a request a colleague
+        changed since is skipped and named, not taken over. Rows that were not on the page
+        ("select all" across pages) carry none: those use the version read now.
+        """
+        changed, stale = 0, []
         for obj in queryset:
+            shown = request.POST.get(version_input_name(obj), "")
             try:
-                change(obj)
+                change(obj, int(shown) if shown.isdigit() else None)
+            except services.ConcurrentChangeError:
+                stale.append(obj.reference)
             except ValidationError as error:
                 for text in error.messages:
                     messages.warning(request, text)
             else:
                 changed += 1
+        if stale:
+            messages.warning(
+                request,
+                f"Skipped {', '.join(stale)}: changed by someone else since the list was "
+                "shown. Nothing was changed on them; look at them again.",
+            )
         if changed:
             messages.success(request, f"{changed} request(s) {done}.")
 
@@ -616,8 +647,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda obj: services.consultation_request_assign(
-                request=obj, assignee=request.user, by=request.user, http_request=request
+            lambda obj, version: services.consultation_request_assign(
+                request=obj,
+                assignee=request.user,
+                by=request.user,
+                expected_version=version,
+                http_request=request,
             ),
             "assigned to you",
         )
@@ -626,11 +661,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda obj: services.consultation_request_transition(
+            lambda obj, version: services.consultation_request_transition(
                 request=obj,
                 to=Status.CLOSED,
                 outcome=outcome,
                 by=request.user,
+                expected_version=version,
                 http_request=request,
             ),
             done,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from consultations.models import ConsultationRequest
-from consultations.services import consultation_note_add
+from consultations.services import consultation_note_add, consultation_request_assign
 from phi.crypto import email_blind_index, phone_blind_index
 
 from .factories import ConsultationRequestFactory
@@ -334,6 +334,61 @@ def test_a_bulk_action_on_a_closed_request_warns_instead_of_failing(coordinator_
     assert response.status_code == 200
     assert "cannot move" in response.text
     assert ConsultationRequest.objects.get(pk=closed.pk).outcome == "spam"
+
+
+def _changelist_form(response):
+    """What the change list's form posts: every input inside it, as the browser sends it."""
+    form = BeautifulSoup(response.content, "html.parser").select_one("form#changelist-form")
+    return {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[type=hidden]")
+        if field.get("name")
+    }
+
+
+def test_bulk_assign_skips_a_request_a_colleague_took_since_the_list_was_shown(
+    coordinator_client, coordinator, make_staff
+):
+    mine, taken = person(phone="+15125550141"), person(phone="+15125550142")
+    shown = _changelist_form(coordinator_client.get(f"{CHANGELIST}?status=all"))
+    colleague = make_staff("colleague", role="Intake coordinator")
+    consultation_request_assign(request=taken, assignee=colleague, by=colleague)
+
+    response = coordinator_client.post(
+        f"{CHANGELIST}?status=all",
+        {
+            **shown,
+            "action": "assign_to_me",
+            "_selected_action": [mine.pk, taken.pk],
+            "index": 0,
+        },
+        follow=True,
+    )
+
+    assert ConsultationRequest.objects.get(pk=taken.pk).assigned_to == colleague
+    assert ConsultationRequest.objects.get(pk=mine.pk).assigned_to == coordinator
+    texts = [str(message) for message in response.context["messages"]]
+    assert any(taken.reference in text and "since the list was shown" in text for text in texts)
+    assert not any(mine.reference in text for text in texts)
+    assert "1 request(s) assigned to you." in texts
+
+
+def test_bulk_close_skips_a_request_changed_since_the_list_was_shown(coordinator_client):
+    moved = person(phone="+15125550143")
+    shown = _changelist_form(coordinator_client.get(f"{CHANGELIST}?status=all"))
+    assert shown[f"version-{moved.pk}"] == str(moved.version)
+    coordinator_client.post(
+        step_url(moved, "transition"), {"to": "in_review", "version": moved.version}
+    )
+
+    response = coordinator_client.post(
+        f"{CHANGELIST}?status=all",
+        {**shown, "action": "mark_spam", "_selected_action": [moved.pk], "index": 0},
+        follow=True,
+    )
+
+    assert ConsultationRequest.objects.get(pk=moved.pk).status == Status.IN_REVIEW
+    assert f"Skipped {moved.reference}" in response.text
 
 
 # --- Export --------------------------------------------------------------------------------------
