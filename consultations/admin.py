@@ -7,6 +7,7 @@ search by e-mail or phone, every export and every refusal is written to the audi
 Who may do what is in consultations/README.md ("Staff triage").
 """
 
+import copy
 import io
 
 from django.contrib import admin, messages
@@ -475,7 +476,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             reference=obj.reference,
             http_request=request,
         )
-        context = {**(extra_context or {}), **self._workflow_context(request, obj)}
+        context = {**self._workflow_context(request, obj), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -527,11 +528,42 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 for text in error.messages:
                     messages.error(request, text)
-            else:
-                messages.success(request, message)
+                return self._refused_step_page(request, obj, step)
+            messages.success(request, message)
             return HttpResponseRedirect(obj.get_admin_url())
 
         return view
+
+    #: The detail page's context name of each step's form (a note's depends on its kind).
+    STEP_FORMS = {
+        "transition": ("transition_form", TransitionForm),
+        "reopen": ("reopen_form", ReopenForm),
+        "assign": ("assign_form", AssignForm),
+        "screening": ("screening_form", ScreeningForm),
+        ConsultationNote.Kind.INTERNAL: ("internal_note_form", NoteForm),
+        ConsultationNote.Kind.CLINICAL: ("clinical_note_form", NoteForm),
+    }
+
+    def _refused_step_page(self, request, obj, step):
+        """The detail page again, the refused form holding what was typed, beside the message.
+
+        A redirect would lose a note or a reason typed at length. The form carries the request's
+        version as it is now, so once the person has read the page as it stands, sending the
+        form again applies their change to it.
+        """
+        key = request.POST.get("kind") if step == "note" else step
+        name, form_class = self.STEP_FORMS.get(key, self.STEP_FORMS[ConsultationNote.Kind.INTERNAL])
+        data = request.POST.copy()
+        current = ConsultationRequest.objects.filter(pk=obj.pk).values_list("version", flat=True)
+        if "version" in form_class.base_fields and current:
+            data["version"] = current[0]
+        kwargs = {"consultation_request": obj} if form_class is TransitionForm else {}
+        # The page is drawn as for a GET: nothing is saved through the admin's own form.
+        shown = copy.copy(request)
+        shown.method = "GET"
+        return self.change_view(
+            shown, str(obj.pk), extra_context={name: form_class(data, **kwargs)}
+        )
 
     @staticmethod
     def _invalid(form):

@@ -287,6 +287,79 @@ def test_a_refused_or_stale_change_is_a_message_not_an_error(coordinator_client)
     assert ConsultationRequest.objects.get(pk=request.pk).status == "new"
 
 
+def _form_posting_to(response, url):
+    return BeautifulSoup(response.content, "html.parser").find("form", action=url)
+
+
+def _textarea(form, name):
+    """A text area's content as a browser shows it (the newline after the tag is dropped)."""
+    return form.find("textarea", attrs={"name": name}).get_text().removeprefix("\n")
+
+
+def test_a_status_change_refused_as_stale_keeps_the_note_typed(coordinator_client, make_staff):
+    request = person()
+    shown = request.version
+    colleague = make_staff("colleague", role="Intake coordinator")
+    consultation_request_assign(request=request, assignee=colleague, by=colleague)
+    typed = "Left a voicemail; patient asked for a call after 5pm."
+
+    response = coordinator_client.post(
+        step_url(request, "transition"),
+        {"to": "in_review", "version": shown, "note": typed},
+    )
+
+    assert response.status_code == 200  # the page again, not a redirect
+    assert "changed by someone else" in response.text
+    form = _form_posting_to(response, step_url(request, "transition"))
+    assert _textarea(form, "note") == typed
+    assert form.find("option", selected=True)["value"] == "in_review"
+    current = ConsultationRequest.objects.get(pk=request.pk)
+    assert current.status == Status.NEW
+    assert form.find("input", attrs={"name": "version"})["value"] == str(current.version)
+
+    # Sent again from the page as it now stands, the change and its note go through.
+    again = coordinator_client.post(
+        step_url(request, "transition"),
+        {"to": "in_review", "version": current.version, "note": typed},
+    )
+    assert again.status_code == 302
+    assert ConsultationRequest.objects.get(pk=request.pk).status == Status.IN_REVIEW
+    assert request.notes.get().text == typed
+
+
+def test_a_status_change_refused_by_validation_keeps_the_note_typed(coordinator_client):
+    request = person()
+    typed = "Closing: patient found care closer to home."
+    response = coordinator_client.post(
+        step_url(request, "transition"),
+        {"to": "closed", "outcome": "", "version": request.version, "note": typed},
+    )
+    assert response.status_code == 200
+    assert "choose a closing outcome" in response.text
+    form = _form_posting_to(response, step_url(request, "transition"))
+    assert _textarea(form, "note") == typed
+    assert ConsultationRequest.objects.get(pk=request.pk).status == Status.NEW
+
+
+def test_a_refused_note_keeps_the_text_typed(coordinator_client):
+    from consultations.admin_forms import NOTE_LIMIT
+
+    request = person()
+    typed = "Spoke with the patient about the screening answers. " * 80
+    assert len(typed) > NOTE_LIMIT
+
+    response = coordinator_client.post(
+        step_url(request, "note"), {"kind": "internal", "text": typed}
+    )
+
+    assert response.status_code == 200
+    assert f"at most {NOTE_LIMIT} characters" in response.text
+    form = _form_posting_to(response, step_url(request, "note"))
+    assert "internal note" in form.get_text()
+    assert _textarea(form, "text") == typed
+    assert not request.notes.exists()
+
+
 def test_notes_show_author_and_time_and_offer_no_edit(coordinator_client, coordinator):
     request = person()
     consultation_note_add(request=request, by=coordinator, text="Prefers afternoons")
