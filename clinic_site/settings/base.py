@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
+                "staff.context_processors.admin_names",
             ],
         },
     },
@@ -442,8 +443,11 @@ AXES_SENSITIVE_PARAMETERS = ["ip_address", "otp_token"]
 # Idle sessions end: each request pushes the expiry SESSION_IDLE_MINUTES further.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=15) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# The clinic's name on the staff side: the admin's header and title, the sign-in, lockout and
+# error pages (staff.sites), and authenticator apps. The public site reads it from SiteSettings.
+CLINIC_NAME = env("CLINIC_NAME", default="Texas Ketamine & Wellness Center")
 # Authenticator apps show this name; the admin never shows a device's key or QR code to others.
-OTP_TOTP_ISSUER = "Texas Ketamine & Wellness Center"
+OTP_TOTP_ISSUER = CLINIC_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-axes says at INFO level what every sign-in did; only failures and lockouts matter here.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
