@@ -60,7 +60,7 @@ class ClinicAdminSite(OTPAdminSite):
 
     @property
     def index_title(self):
-        return "Consultation requests, bookings and pages"
+        return "Staff home"
 
     def get_urls(self):
         return [

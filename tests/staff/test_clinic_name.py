@@ -59,6 +59,4 @@ def test_the_admin_home_page_carries_the_clinics_name_and_its_own_title(admin_cl
     response = admin_client.get(reverse("admin:index"))
     assert_clinic_named(response)
     html = BeautifulSoup(response.content, "html.parser")
-    assert html.select_one("#content h1").get_text(strip=True) == (
-        "Consultation requests, bookings and pages"
-    )
+    assert html.select_one("#content h1").get_text(strip=True) == "Staff home"
