@@ -129,6 +129,16 @@ def database_from_environment(*, default_url=environ.Env.NOTSET, conn_max_age=0)
         options["server_side_binding"] = True
         threshold = env("DATABASE_PREPARE_THRESHOLD", default="5")
         options["prepare_threshold"] = int(threshold) if threshold else None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite has one writer at a time. A transaction that begins by reading and then wants
+        # to write while another holds the write lock is refused at once ("database is
+        # locked": a 503 page for a patient who lost a race for a slot). Taking the write lock
+        # when the transaction begins (Django's documented "transaction_mode") makes the
+        # second writer wait its turn for up to "timeout" seconds, then read what the first
+        # wrote: "That time was just taken".
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", 20)
     return database
 
 
