@@ -552,18 +552,21 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         form again applies their change to it.
         """
         key = request.POST.get("kind") if step == "note" else step
-        name, form_class = self.STEP_FORMS.get(key, self.STEP_FORMS[ConsultationNote.Kind.INTERNAL])
-        data = request.POST.copy()
-        current = ConsultationRequest.objects.filter(pk=obj.pk).values_list("version", flat=True)
-        if "version" in form_class.base_fields and current:
-            data["version"] = current[0]
-        kwargs = {"consultation_request": obj} if form_class is TransitionForm else {}
+        bound = {}
+        if key in self.STEP_FORMS:  # a step without a form here gets the page as it stands
+            name, form_class = self.STEP_FORMS[key]
+            data = request.POST.copy()
+            current = ConsultationRequest.objects.filter(pk=obj.pk).values_list(
+                "version", flat=True
+            )
+            if "version" in form_class.base_fields and current:
+                data["version"] = current[0]
+            kwargs = {"consultation_request": obj} if form_class is TransitionForm else {}
+            bound[name] = form_class(data, **kwargs)
         # The page is drawn as for a GET: nothing is saved through the admin's own form.
         shown = copy.copy(request)
         shown.method = "GET"
-        return self.change_view(
-            shown, str(obj.pk), extra_context={name: form_class(data, **kwargs)}
-        )
+        return self.change_view(shown, str(obj.pk), extra_context=bound)
 
     @staticmethod
     def _invalid(form):
