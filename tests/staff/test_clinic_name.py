@@ -60,3 +60,14 @@ def test_the_admin_home_page_carries_the_clinics_name_and_its_own_title(admin_cl
     assert_clinic_named(response)
     html = BeautifulSoup(response.content, "html.parser")
     assert html.select_one("#content h1").get_text(strip=True) == "Staff home"
+
+
+def test_a_missing_page_under_the_admin_carries_the_clinics_name(admin_client):
+    # The 404 page is the public site's, named from the clinic's site settings.
+    from pages.models import SiteSettings
+
+    response = admin_client.get(reverse("admin:index") + "no-such-page/")
+    assert response.status_code == 404
+    title = BeautifulSoup(response.content, "html.parser").title.get_text(strip=True)
+    assert SiteSettings.get_solo().clinic_name in title
+    assert "Django" not in response.content.decode()
