@@ -680,6 +680,7 @@ EXPORT_COLUMNS = (
     ("Voicemail allowed", lambda r: r.get_voicemail_ok_display()),
 )
 
+
 def phone_as_dialled(text):
     """The phone number as dialled from the clinic: "(512) 555-0100" for a number in the
     clinic's region, "011 44 20 7946 0958" for one abroad.
