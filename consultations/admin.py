@@ -7,6 +7,7 @@ search by e-mail or phone, every export and every refusal is written to the audi
 Who may do what is in consultations/README.md ("Staff triage").
 """
 
+import copy
 import io
 
 from django.contrib import admin, messages
@@ -202,6 +203,11 @@ class TriageChangeList(ChangeList):
         return queryset.only(*CHANGELIST_FIELDS)
 
 
+def version_input_name(obj):
+    """The change list's hidden input carrying the version a row showed."""
+    return f"version-{obj.pk}"
+
+
 def _flag_badges(obj):
     badges = []
     if obj.contraindication_reported:
@@ -221,7 +227,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "reference",
         "created_at",
         "age_in_queue",
-        "status",
+        "status_column",
         "assigned_to",
         "flags",
         "contact_method",
@@ -373,6 +379,17 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             return format_html('{} <span class="badge badge-overdue">overdue</span>', age)
         return age
 
+    @admin.display(description="status", ordering="status")
+    def status_column(self, obj):
+        # The row's version rides in the change list's form beside its checkbox, so a bulk
+        # action knows what each request looked like when the list was shown (see _each).
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}">',
+            obj.get_status_display(),
+            version_input_name(obj),
+            obj.version,
+        )
+
     @admin.display(description="flags")
     def flags(self, obj):
         return _flag_badges(obj)
@@ -485,7 +502,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             reference=obj.reference,
             http_request=request,
         )
-        context = {**(extra_context or {}), **self._workflow_context(request, obj)}
+        context = {**self._workflow_context(request, obj), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -574,11 +591,45 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 for text in error.messages:
                     messages.error(request, text)
-            else:
-                messages.success(request, message)
+                return self._refused_step_page(request, obj, step)
+            messages.success(request, message)
             return HttpResponseRedirect(obj.get_admin_url())
 
         return view
+
+    #: The detail page's context name of each step's form (a note's depends on its kind).
+    STEP_FORMS = {
+        "transition": ("transition_form", TransitionForm),
+        "reopen": ("reopen_form", ReopenForm),
+        "assign": ("assign_form", AssignForm),
+        "screening": ("screening_form", ScreeningForm),
+        ConsultationNote.Kind.INTERNAL: ("internal_note_form", NoteForm),
+        ConsultationNote.Kind.CLINICAL: ("clinical_note_form", NoteForm),
+    }
+
+    def _refused_step_page(self, request, obj, step):
+        """The detail page again, the refused form holding what was typed, beside the message.
+
+        A redirect would lose a note or a reason typed at length. The form carries the request's
+        version as it is now, so once the person has read the page as it stands, sending the
+        form again applies their change to it.
+        """
+        key = request.POST.get("kind") if step == "note" else step
+        bound = {}
+        if key in self.STEP_FORMS:  # a step without a form here gets the page as it stands
+            name, form_class = self.STEP_FORMS[key]
+            data = request.POST.copy()
+            current = ConsultationRequest.objects.filter(pk=obj.pk).values_list(
+                "version", flat=True
+            )
+            if "version" in form_class.base_fields and current:
+                data["version"] = current[0]
+            kwargs = {"consultation_request": obj} if form_class is TransitionForm else {}
+            bound[name] = form_class(data, **kwargs)
+        # The page is drawn as for a GET: nothing is saved through the admin's own form.
+        shown = copy.copy(request)
+        shown.method = "GET"
+        return self.change_view(shown, str(obj.pk), extra_context=bound)
 
     @staticmethod
     def _invalid(form):
@@ -681,15 +732,30 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     # --- Bulk actions: the same services, one request at a time -----------------------------
 
     def _each(self, request, queryset, change, done):
-        changed = 0
+        """Call `change(obj, expected_version)` for each selected request.
+
+        The version is the one its row showed when the list was drawn: a request a colleague
+        changed since is skipped and named, not taken over. Rows that were not on the page
+        ("select all" across pages) carry none: those use the version read now.
+        """
+        changed, stale = 0, []
         for obj in queryset:
+            shown = request.POST.get(version_input_name(obj), "")
             try:
-                change(obj)
+                change(obj, int(shown) if shown.isdigit() else None)
+            except services.ConcurrentChangeError:
+                stale.append(obj.reference)
             except ValidationError as error:
                 for text in error.messages:
                     messages.warning(request, text)
             else:
                 changed += 1
+        if stale:
+            messages.warning(
+                request,
+                f"Skipped {', '.join(stale)}: changed by someone else since the list was "
+                "shown. Nothing was changed on them; look at them again.",
+            )
         if changed:
             messages.success(request, f"{changed} request(s) {done}.")
 
@@ -698,8 +764,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda obj: services.consultation_request_assign(
-                request=obj, assignee=request.user, by=request.user, http_request=request
+            lambda obj, version: services.consultation_request_assign(
+                request=obj,
+                assignee=request.user,
+                by=request.user,
+                expected_version=version,
+                http_request=request,
             ),
             "assigned to you",
         )
@@ -708,11 +778,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda obj: services.consultation_request_transition(
+            lambda obj, version: services.consultation_request_transition(
                 request=obj,
                 to=Status.CLOSED,
                 outcome=outcome,
                 by=request.user,
+                expected_version=version,
                 http_request=request,
             ),
             done,
@@ -732,7 +803,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected requests to CSV", permissions=["export"])
     def export_csv(self, request, queryset):
+        # A byte order mark first: without it spreadsheet programs read the file in a legacy
+        # encoding and show "JosÃ©" for "José".
         out = io.StringIO()
+        out.write("\ufeff")
         services.consultation_requests_export_csv(
             requests=queryset, by=request.user, out=out, http_request=request
         )

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -687,11 +688,31 @@ EXPORT_COLUMNS = (
     ("Full name", lambda r: r.full_name),
     ("Preferred name", lambda r: r.preferred_name),
     ("E-mail", lambda r: r.email),
-    ("Phone", lambda r: r.phone),
+    ("Phone", lambda r: phone_as_dialled(r.phone)),
     ("Preferred contact method", lambda r: r.get_preferred_contact_method_display()),
     ("Best time to reach", lambda r: r.get_best_time_to_reach_display()),
     ("Voicemail allowed", lambda r: r.get_voicemail_ok_display()),
 )
+
+
+def phone_as_dialled(text):
+    """The phone number as dialled from the clinic: "(512) 555-0100" for a number in the
+    clinic's region, "011 44 20 7946 0958" for one abroad.
+
+    Neither starts with "+", so a spreadsheet reads it as text, not as a formula, and the cell
+    needs no guard a coordinator would have to delete before dialling.
+    """
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return text  # kept as typed; csv_cell still guards it
+    region = settings.PHONENUMBER_DEFAULT_REGION
+    if phonenumbers.region_code_for_number(number) == region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_out_of_country_calling_number(number, region)
+
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

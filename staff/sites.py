@@ -8,6 +8,7 @@ the enrolment page for a new staff member (`two-factor/setup/` under the admin's
 import time
 
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
@@ -41,13 +42,25 @@ ENROL_SECONDS = 600  # the QR code shown in step 1 is good for ten minutes
 
 
 class ClinicAdminSite(OTPAdminSite):
-    site_header = "Texas Ketamine & Wellness Center: staff"
-    site_title = "Texas Ketamine & Wellness Center staff"
     login_form = StaffLoginForm
     login_template = "admin/staff_login.html"
 
     def __init__(self, name="admin"):
         super().__init__(name)
+
+    # The clinic's name, never Django's "Django administration" (read when a page is drawn,
+    # so the CLINIC_NAME setting is the one place to change it).
+    @property
+    def site_header(self):
+        return f"{settings.CLINIC_NAME}: staff"
+
+    @property
+    def site_title(self):
+        return f"{settings.CLINIC_NAME} staff"
+
+    @property
+    def index_title(self):
+        return "Staff home"
 
     def get_urls(self):
         return [

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
+                "staff.context_processors.admin_names",
             ],
         },
     },
@@ -128,6 +129,16 @@ def database_from_environment(*, default_url=environ.Env.NOTSET, conn_max_age=0)
         options["server_side_binding"] = True
         threshold = env("DATABASE_PREPARE_THRESHOLD", default="5")
         options["prepare_threshold"] = int(threshold) if threshold else None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite has one writer at a time. A transaction that begins by reading and then wants
+        # to write while another holds the write lock is refused at once ("database is
+        # locked": a 503 page for a patient who lost a race for a slot). Taking the write lock
+        # when the transaction begins (Django's documented "transaction_mode") makes the
+        # second writer wait its turn for up to "timeout" seconds, then read what the first
+        # wrote: "That time was just taken".
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", 20)
     return database
 
 
@@ -446,8 +457,11 @@ AXES_SENSITIVE_PARAMETERS = ["ip_address", "otp_token"]
 # Idle sessions end: each request pushes the expiry SESSION_IDLE_MINUTES further.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=15) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# The clinic's name on the staff side: the admin's header and title, the sign-in, lockout and
+# error pages (staff.sites), and authenticator apps. The public site reads it from SiteSettings.
+CLINIC_NAME = env("CLINIC_NAME", default="Texas Ketamine & Wellness Center")
 # Authenticator apps show this name; the admin never shows a device's key or QR code to others.
-OTP_TOTP_ISSUER = "Texas Ketamine & Wellness Center"
+OTP_TOTP_ISSUER = CLINIC_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-axes says at INFO level what every sign-in did; only failures and lockouts matter here.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}

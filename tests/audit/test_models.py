@@ -2,6 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from audit.db_guard import APPEND_ONLY_TRIGGERS
 from audit.models import AuditEntry, AuditLogImmutable
 from audit.services import audit_record, client_address_hash
 
@@ -35,22 +36,77 @@ def test_the_client_address_is_kept_only_as_a_keyed_hash(rf, coordinator):
     assert len(entry.client_address_hash) == 64
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the append-only trigger exists on PostgreSQL only (audit/migrations/0002)",
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's triggers: run with DATABASE_URL"
 )
-@pytest.mark.parametrize(
+ON_SQLITE = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
+RAW_CHANGES = pytest.mark.parametrize(
     "sql",
     [
         "UPDATE audit_auditentry SET detail = 'rewritten' WHERE id = %s",
         "DELETE FROM audit_auditentry WHERE id = %s",
     ],
 )
-def test_postgresql_refuses_update_and_delete_even_in_raw_sql(entry, sql):
+
+
+def _refused(sql, params=()):
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [entry.pk])
+            cursor.execute(sql, params)
+
+
+@ON_POSTGRESQL
+@RAW_CHANGES
+def test_postgresql_refuses_update_and_delete_even_in_raw_sql(entry, sql):
+    _refused(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).detail == ""
+
+
+def _committed_entry():
+    # No staff account in a role: the flush after a committed test empties the roles too.
+    return audit_record(actor=None, action=AuditEntry.Action.VIEWED, reference="TKW-AAAA-CCCC")
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)  # committed, as TRUNCATE needs
+def test_postgresql_refuses_truncate_of_the_audit_trail():
+    entry = _committed_entry()
+    _refused("TRUNCATE audit_auditentry")
+    _refused("TRUNCATE audit_auditentry CASCADE")
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@ON_SQLITE
+@RAW_CHANGES
+def test_sqlite_refuses_update_and_delete_even_in_raw_sql(entry, sql):
+    _refused(sql, [entry.pk])
+    _refused("DELETE FROM audit_auditentry")
+    assert AuditEntry.objects.get(pk=entry.pk).detail == ""
+
+
+def test_the_databases_guard_is_in_place_after_migrating(db):
+    """A migration that rebuilds the audit table must re-create the guard (audit/db_guard.py)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditentry'::regclass "
+                "AND NOT tgisinternal AND tgenabled <> 'D'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'audit_auditentry'"
+            )
+        triggers = {name for (name,) in cursor.fetchall()}
+    assert triggers == set(APPEND_ONLY_TRIGGERS[connection.vendor])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_test_with_committed_audit_entries_is_flushed_after_it():
+    """Django's flush after this test must find the guarded table empty (tests/conftest.py):
+    otherwise it fails at teardown, as it would after every such test."""
+    _committed_entry()
+    assert AuditEntry.objects.count() == 1
 
 
 def test_the_audit_trail_is_shown_to_superusers_only(

@@ -6,6 +6,7 @@ from datetime import UTC
 
 import icalendar
 import pytest
+import vobject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,17 +110,23 @@ def test_staff_move_message_says_whether_the_patient_was_told(
 # --- The patient's own move and cancel are acknowledged, with the calendar file -----------------
 
 
-def test_patient_move_is_acknowledged_with_an_ics_one_sequence_higher(
-    client, admin_user, staff, phone, patient_request, token
-):
-    slots = selectors.available_slots(consultation_type=phone)
+def confirmed_booking_at_first_slot(staff, consultation_type, consultation_request, *, by):
+    """A booking at the first free slot, confirmed by staff; returns the slots offered."""
+    slots = selectors.available_slots(consultation_type=consultation_type)
     booking = services.booking_request_create(
-        consultation_request=patient_request,
-        consultation_type=phone,
+        consultation_request=consultation_request,
+        consultation_type=consultation_type,
         staff_id=staff.pk,
         start=slots[0].start,
     )
-    services.booking_confirm(booking=booking, by=admin_user)
+    services.booking_confirm(booking=booking, by=by)
+    return slots
+
+
+def test_patient_move_is_acknowledged_with_an_ics_one_sequence_higher(
+    client, admin_user, staff, phone, patient_request, token
+):
+    slots = confirmed_booking_at_first_slot(staff, phone, patient_request, by=admin_user)
     confirmation = OutboundEmail.objects.get(kind=BookingEmailKind.CONFIRMED)
     _calendar, confirmed_event = event_of(confirmation)
 
@@ -177,3 +184,46 @@ def event_of_file(text):
     calendar = icalendar.Calendar.from_ical(text)
     (event,) = calendar.walk("VEVENT")
     return calendar, event
+
+
+# --- A second, independent parser ----------------------------------------------------------------
+# icalendar writes the files and reads them in the tests above; vobject reads them as another
+# calendar program would: the confirmation, the patient's move and the cancellation of a booking.
+
+
+def read_with_vobject(email):
+    text = email.calendar_file
+    calendar = vobject.readOne(text.decode() if isinstance(text, bytes) else text)
+    (event,) = calendar.vevent_list
+    return calendar, event
+
+
+def test_confirmation_move_and_cancellation_parse_as_one_event_with_rising_sequence(
+    client, admin_user, staff, phone, patient_request, token
+):
+    site = SiteSettings.get_solo()
+    site.email = "hello@clinic.example"
+    site.save()
+    slots = confirmed_booking_at_first_slot(staff, phone, patient_request, by=admin_user)
+    assert (
+        client.post(reverse("booking:pick", args=[token]), {"slot": slots[5].value}).status_code
+        == 302
+    )
+    assert client.post(reverse("booking:cancel", args=[token])).status_code == 302
+
+    confirmed = read_with_vobject(OutboundEmail.objects.get(kind=BookingEmailKind.CONFIRMED))
+    moved = read_with_vobject(OutboundEmail.objects.get(kind=BookingEmailKind.MOVE_RECEIVED))
+    cancelled = read_with_vobject(OutboundEmail.objects.get(kind=BookingEmailKind.CANCELLED))
+
+    methods = [calendar.method.value for calendar, _event in (confirmed, moved, cancelled)]
+    assert methods == ["REQUEST", "REQUEST", "CANCEL"]
+    for _calendar, event in (confirmed, moved, cancelled):
+        assert event.organizer.value == "mailto:hello@clinic.example"
+        assert event.organizer.params["CN"] == [site.clinic_name]
+    uids = {event.uid.value for _calendar, event in (confirmed, moved, cancelled)}
+    assert len(uids) == 1  # one event in the patient's calendar, updated, then cancelled
+    sequences = [int(event.sequence.value) for _calendar, event in (confirmed, moved, cancelled)]
+    assert sequences == [sequences[0], sequences[0] + 1, sequences[0] + 2]
+    assert confirmed[1].dtstart.value == slots[0].start
+    assert moved[1].dtstart.value == slots[5].start
+    assert cancelled[1].dtstart.value == slots[5].start

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from booking import selectors, services
 from booking.models import Booking
+from tests.booking.concurrency import run_together
 from tests.booking.factories import ConsultationTypeFactory, StaffFactory, weekday_windows
 from tests.consultations.factories import ConsultationRequestFactory
 
@@ -25,7 +26,7 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs concurrent writers with row locks: PostgreSQL only (CI runs it there); "
-        "SQLite serialises writers, and its trigger is tested in tests/booking/test_models.py",
+        "SQLite's race is tests/booking/test_race_sqlite.py, its trigger in test_models.py",
     ),
 ]
 
@@ -57,11 +58,7 @@ def test_twenty_concurrent_patients_one_slot_exactly_one_wins():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=patient, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_together(THREADS, patient)
 
     assert errors == []
     statuses = sorted(response.status_code for response in responses)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from consultations.models import ConsultationRequest
-from consultations.services import consultation_note_add
+from consultations.services import consultation_note_add, consultation_request_assign
 from phi.crypto import email_blind_index, phone_blind_index
 
 from .factories import ConsultationRequestFactory
@@ -287,6 +287,79 @@ def test_a_refused_or_stale_change_is_a_message_not_an_error(coordinator_client)
     assert ConsultationRequest.objects.get(pk=request.pk).status == "new"
 
 
+def _form_posting_to(response, url):
+    return BeautifulSoup(response.content, "html.parser").find("form", action=url)
+
+
+def _textarea(form, name):
+    """A text area's content as a browser shows it (the newline after the tag is dropped)."""
+    return form.find("textarea", attrs={"name": name}).get_text().removeprefix("\n")
+
+
+def test_a_status_change_refused_as_stale_keeps_the_note_typed(coordinator_client, make_staff):
+    request = person()
+    shown = request.version
+    colleague = make_staff("colleague", role="Intake coordinator")
+    consultation_request_assign(request=request, assignee=colleague, by=colleague)
+    typed = "Left a voicemail; patient asked for a call after 5pm."
+
+    response = coordinator_client.post(
+        step_url(request, "transition"),
+        {"to": "in_review", "version": shown, "note": typed},
+    )
+
+    assert response.status_code == 200  # the page again, not a redirect
+    assert "changed by someone else" in response.text
+    form = _form_posting_to(response, step_url(request, "transition"))
+    assert _textarea(form, "note") == typed
+    assert form.find("option", selected=True)["value"] == "in_review"
+    current = ConsultationRequest.objects.get(pk=request.pk)
+    assert current.status == Status.NEW
+    assert form.find("input", attrs={"name": "version"})["value"] == str(current.version)
+
+    # Sent again from the page as it now stands, the change and its note go through.
+    again = coordinator_client.post(
+        step_url(request, "transition"),
+        {"to": "in_review", "version": current.version, "note": typed},
+    )
+    assert again.status_code == 302
+    assert ConsultationRequest.objects.get(pk=request.pk).status == Status.IN_REVIEW
+    assert request.notes.get().text == typed
+
+
+def test_a_status_change_refused_by_validation_keeps_the_note_typed(coordinator_client):
+    request = person()
+    typed = "Closing: patient found care closer to home."
+    response = coordinator_client.post(
+        step_url(request, "transition"),
+        {"to": "closed", "outcome": "", "version": request.version, "note": typed},
+    )
+    assert response.status_code == 200
+    assert "choose a closing outcome" in response.text
+    form = _form_posting_to(response, step_url(request, "transition"))
+    assert _textarea(form, "note") == typed
+    assert ConsultationRequest.objects.get(pk=request.pk).status == Status.NEW
+
+
+def test_a_refused_note_keeps_the_text_typed(coordinator_client):
+    from consultations.admin_forms import NOTE_LIMIT
+
+    request = person()
+    typed = "Spoke with the patient about the screening answers. " * 80
+    assert len(typed) > NOTE_LIMIT
+
+    response = coordinator_client.post(
+        step_url(request, "note"), {"kind": "internal", "text": typed}
+    )
+
+    assert response.status_code == 200
+    assert f"at most {NOTE_LIMIT} characters" in response.text
+    form = _form_posting_to(response, step_url(request, "note"))
+    assert "internal note" in form.get_text()
+    assert _textarea(form, "text") == typed
+    assert not request.notes.exists()
+
+
 def test_notes_show_author_and_time_and_offer_no_edit(coordinator_client, coordinator):
     request = person()
     consultation_note_add(request=request, by=coordinator, text="Prefers afternoons")
@@ -336,6 +409,61 @@ def test_a_bulk_action_on_a_closed_request_warns_instead_of_failing(coordinator_
     assert ConsultationRequest.objects.get(pk=closed.pk).outcome == "spam"
 
 
+def _changelist_form(response):
+    """What the change list's form posts: every input inside it, as the browser sends it."""
+    form = BeautifulSoup(response.content, "html.parser").select_one("form#changelist-form")
+    return {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[type=hidden]")
+        if field.get("name")
+    }
+
+
+def test_bulk_assign_skips_a_request_a_colleague_took_since_the_list_was_shown(
+    coordinator_client, coordinator, make_staff
+):
+    mine, taken = person(phone="+15125550141"), person(phone="+15125550142")
+    shown = _changelist_form(coordinator_client.get(f"{CHANGELIST}?status=all"))
+    colleague = make_staff("colleague", role="Intake coordinator")
+    consultation_request_assign(request=taken, assignee=colleague, by=colleague)
+
+    response = coordinator_client.post(
+        f"{CHANGELIST}?status=all",
+        {
+            **shown,
+            "action": "assign_to_me",
+            "_selected_action": [mine.pk, taken.pk],
+            "index": 0,
+        },
+        follow=True,
+    )
+
+    assert ConsultationRequest.objects.get(pk=taken.pk).assigned_to == colleague
+    assert ConsultationRequest.objects.get(pk=mine.pk).assigned_to == coordinator
+    texts = [str(message) for message in response.context["messages"]]
+    assert any(taken.reference in text and "since the list was shown" in text for text in texts)
+    assert not any(mine.reference in text for text in texts)
+    assert "1 request(s) assigned to you." in texts
+
+
+def test_bulk_close_skips_a_request_changed_since_the_list_was_shown(coordinator_client):
+    moved = person(phone="+15125550143")
+    shown = _changelist_form(coordinator_client.get(f"{CHANGELIST}?status=all"))
+    assert shown[f"version-{moved.pk}"] == str(moved.version)
+    coordinator_client.post(
+        step_url(moved, "transition"), {"to": "in_review", "version": moved.version}
+    )
+
+    response = coordinator_client.post(
+        f"{CHANGELIST}?status=all",
+        {**shown, "action": "mark_spam", "_selected_action": [moved.pk], "index": 0},
+        follow=True,
+    )
+
+    assert ConsultationRequest.objects.get(pk=moved.pk).status == Status.IN_REVIEW
+    assert f"Skipped {moved.reference}" in response.text
+
+
 # --- Export --------------------------------------------------------------------------------------
 
 
@@ -351,19 +479,37 @@ def test_export_is_csv_of_the_selection_audited_and_formula_safe(coordinator_cli
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert hostile.reference not in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_ref = {row["Reference"]: row for row in rows}
     assert by_ref[hostile.reference]["Full name"] == '\'=HYPERLINK("http://evil.example","click")'
     assert by_ref[hostile.reference]["Preferred name"] == "'@SUM(A1:A9)"
     assert by_ref[hostile.reference]["E-mail"] == "'-2+3@example.org"
     assert by_ref[plain.reference]["Full name"] == "Ana Ruiz"
-    assert by_ref[plain.reference]["Phone"] == "'+15125550133"
+    assert by_ref[plain.reference]["Phone"] == "(512) 555-0133"
     for row in rows:
         for value in row.values():
             assert not value or value[0] not in "=+-@\t\r"
     assert set(
         AuditEntry.objects.filter(action="exported").values_list("reference", flat=True)
     ) == {hostile.reference, plain.reference}
+
+
+def test_export_opens_in_a_spreadsheet_with_accents_and_dialable_phones(coordinator_client):
+    local = person(full_name="José Ñúñez", phone="+15125550100")
+    abroad = person(full_name="Zoë Brontë", phone="+442079460958", preferred_name="+44 Zoë")
+    response = _action(coordinator_client, "export_csv", local, abroad)
+
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark
+    rows = {
+        row["Reference"]: row
+        for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    assert rows[local.reference]["Full name"] == "José Ñúñez"
+    assert rows[local.reference]["Phone"] == "(512) 555-0100"
+    assert rows[abroad.reference]["Full name"] == "Zoë Brontë"
+    assert rows[abroad.reference]["Phone"] == "011 44 20 7946 0958"
+    # Every other cell keeps its guard.
+    assert rows[abroad.reference]["Preferred name"] == "'+44 Zoë"
 
 
 @pytest.mark.parametrize(
