@@ -605,6 +605,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "screening": ("screening_form", ScreeningForm),
         ConsultationNote.Kind.INTERNAL: ("internal_note_form", NoteForm),
         ConsultationNote.Kind.CLINICAL: ("clinical_note_form", NoteForm),
+        "message": ("message_form", PatientMessageForm),
     }
 
     def _refused_step_page(self, request, obj, step):

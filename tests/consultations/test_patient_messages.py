@@ -184,9 +184,21 @@ def test_free_text_is_sent_as_typed_and_never_logged(coordinator_client, patient
 def test_free_text_without_words_is_refused_and_nothing_is_sent(coordinator_client, patient):
     response = send(coordinator_client, patient, "Free text", "   ")
 
-    assert response.status_code == 302
+    assert response.status_code == 200  # the page again, with the message beside the form
     assert not OutboundEmail.objects.filter(kind="patient_message").exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.MESSAGED).exists()
+
+
+def test_a_refused_message_keeps_the_words_typed(coordinator_client, patient):
+    typed = "We could not reach you on Tuesday; the clinic is open until six."
+    response = send(coordinator_client, patient, "We tried to call you", typed)
+
+    assert response.status_code == 200
+    form = BeautifulSoup(response.content, "html.parser").select_one(
+        f'form[action="{message_url(patient)}"]'
+    )
+    assert form.select_one("textarea[name=text]").get_text().strip() == typed
+    assert not PatientMessage.objects.exists()
 
 
 def test_words_typed_for_a_fixed_template_are_not_sent(coordinator, patient):
