@@ -1,9 +1,8 @@
 """Staff in the admin, driven through a real browser as they would use it."""
 
-import importlib
-
 from django.conf import settings
 
+from .roles import role_rebuild
 from .test_consultation_journey import EMAIL, _assert_sent, _fill_with_the_mouse
 
 FIBROMYALGIA = "/conditions/fibromyalgia/"
@@ -32,26 +31,12 @@ def _content_editor(django_user_model):
 
 def _intake_coordinator(django_user_model):
     """A member of the “Intake coordinator” role. The emptied database has lost the group, so
-    it is made again from the permission lists of the migrations that made it (consultations
-    0004 and 0005; the booking permissions now belong to the booking app): they cannot drift."""
-    from django.contrib.auth.models import Group, Permission
-
-    role = "Intake coordinator"
-    requests = importlib.import_module("consultations.migrations.0004_staff_roles").ROLES
-    booking = importlib.import_module(
-        "consultations.migrations.0005_booking_roles"
-    ).ROLE_BOOKING_PERMISSIONS
-    group, _ = Group.objects.get_or_create(name=role)
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="consultations", codename__in=requests[role]
-        )
-        | Permission.objects.filter(content_type__app_label="booking", codename__in=booking[role])
-    )
+    it is made again from the permission lists of the migrations that grant it (roles.py):
+    it cannot drift."""
     user = django_user_model.objects.create_user(
         username="coordinator", password=COORDINATOR_PASSWORD, is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Intake coordinator"))
+    user.groups.add(role_rebuild("Intake coordinator"))
     return user
 
 
