@@ -40,6 +40,16 @@ def _cell(soup, hour, day):
     return row.select_one(f'td[data-day="{day:%Y-%m-%d}"]')
 
 
+def _calendar_css(soup):
+    """The calendar's stylesheet, linked from the page: (screen rules, print rules)."""
+    sheet = next(
+        link["href"] for link in soup.select("link[rel=stylesheet]") if "calendar" in link["href"]
+    )
+    css = (Path(settings.BASE_DIR) / "static" / sheet.removeprefix(settings.STATIC_URL)).read_text()
+    split = css.index("@media print")
+    return css[:split], css[split:]
+
+
 @pytest.fixture
 def ana():
     return StaffFactory(first_name="Ana", last_name="Ruiz")
@@ -174,13 +184,21 @@ def test_the_calendar_prints_without_any_script(admin_client, ana):
     content = soup.select_one("#content-main")
     assert content.select("table.calendar caption") and not content.select("script")
     assert not soup.select("[onclick], [onload]")
-    sheet = next(
-        link["href"] for link in soup.select("link[rel=stylesheet]") if "calendar" in link["href"]
-    )
-    css = (Path(settings.BASE_DIR) / "static" / sheet.removeprefix(settings.STATIC_URL)).read_text()
-    print_rules = css[css.index("@media print") :]
+    print_rules = _calendar_css(soup)[1]
     for chrome in ("#header", ".breadcrumbs", "#nav-sidebar", "#footer", ".calendar-nav"):
         assert re.search(rf"{re.escape(chrome)}[^{{]*\{{[^}}]*display: none", print_rules), chrome
+
+
+def test_a_bookings_links_are_underlined_not_told_from_its_text_by_colour_alone(admin_client, ana):
+    BookingFactory(staff=ana, start=_utc(2031, 1, 7, 16, 0))
+
+    soup = _soup(admin_client.get(reverse(CALENDAR), {"date": "2031-01-07"}))
+
+    # The reference and "booking" links sit in the booking's line of text, where the admin's
+    # link colour is under 3:1 against the text (WCAG 1.4.1, axe's link-in-text-block).
+    assert soup.select(".calendar-booking a")
+    screen_rules = _calendar_css(soup)[0]
+    assert re.search(r"\.calendar-booking a\s*\{[^}]*text-decoration: underline", screen_rules)
 
 
 def test_the_staff_picker_offers_only_staff_who_take_consultations(
