@@ -318,3 +318,26 @@ def pages_linking_to(page):
         linking_pages = list(Page.objects.filter(pk__in=ids).order_by("url_path"))
     return PageLinks(menus=menus, children=children, linking_pages=linking_pages)
 
+
+def page_tree_order():
+    """Every page's place in the site's tree, read in one query: pk → (position, depth).
+
+    Parents come before their sub-pages, and pages under one parent in menu order, then by
+    title; depth is 0 for top-level pages. A clinic has tens of pages, so the tree is worked
+    out here rather than stored.
+    """
+    rows = Page.objects.order_by("menu_order", "title", "pk").values_list("pk", "parent_id")
+    children = {}
+    for pk, parent_id in rows:
+        children.setdefault(parent_id, []).append(pk)
+    known = {pk for pk, _ in rows}
+    roots = [pk for pk, parent_id in rows if parent_id is None or parent_id not in known]
+    order = {}
+    stack = [(pk, 0) for pk in reversed(roots)]
+    while stack:
+        pk, depth = stack.pop()
+        if pk in order:
+            continue
+        order[pk] = (len(order), depth)
+        stack.extend((child, depth + 1) for child in reversed(children.get(pk, [])))
+    return order
