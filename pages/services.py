@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from reversion.models import Version
@@ -432,7 +432,8 @@ def page_drafts_publish_due(*, now=None):
             published.append(
                 page_draft_publish(page=Page(pk=page_id), comment=SCHEDULED_CHANGES_COMMENT)
             )
-        except ValidationError as error:
+        except (ValidationError, DatabaseError) as error:
+            # One page's broken draft must not stop the others, nor the mail worker's pass.
             logger.warning("Scheduled changes to page %s not published: %s", page_id, error)
     return published
 

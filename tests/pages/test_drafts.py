@@ -240,3 +240,20 @@ def test_save_and_publish_of_a_form_showing_the_draft_makes_all_of_it_live(
         "A block written in the draft.",
     ]
     assert not PageDraft.objects.filter(page=live_page).exists()
+
+
+def test_a_scheduled_draft_breaking_a_rule_stays_a_draft_and_others_still_go_live(live_page):
+    other = PageFactory(title="Insurance", slug="insurance")
+    due = timezone.now() - timedelta(minutes=1)
+    broken = services_snapshot(live_page)
+    broken["page"]["last_reviewed_on"] = timezone.localdate().isoformat()  # no reviewer named
+    services.page_draft_save(page=live_page, content=broken, publish_at=due)
+    renamed = services_snapshot(other)
+    renamed["page"]["title"] = "Insurance and payment"
+    services.page_draft_save(page=other, content=renamed, publish_at=due)
+
+    published = services.page_drafts_publish_due()
+
+    assert [page.pk for page in published] == [other.pk]
+    assert Page.objects.get(pk=other.pk).title == "Insurance and payment"
+    assert PageDraft.objects.filter(page=live_page).exists()
