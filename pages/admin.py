@@ -196,9 +196,8 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         if not getattr(request, "page_list_as_tree", False):
             return super().get_queryset(request)
         # The page list as a tree: each page's place and depth, worked out from one query of
-        # all pages, so the list can be ordered by it and indent titles without a query per
-        # row. Filters and search narrow it as any queryset.
-        # Ordered by the change list (get_ordering), once the annotation exists.
+        # all pages, so the list is ordered by it (get_ordering, applied by the change list)
+        # and indents titles without a query per row. Filters and search narrow it as usual.
         order = selectors.page_tree_order()
         return self.model._default_manager.annotate(
             tree_position=Case(
@@ -440,9 +439,13 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         published = 0
         for page in queryset:
             try:
-                published += services.page_publish(page=page, by=request.user)
+                changed = services.page_publish(page=page, by=request.user)
             except ValidationError as error:
                 messages.error(request, f"“{page}” was not published: " + " ".join(error.messages))
+                continue
+            if changed:
+                self.log_change(request, page, "Published.")
+                published += 1
         messages.success(request, f"Published {published} page(s) or their changes.")
 
     @admin.action(description="Unpublish the selected pages…", permissions=["change"])
@@ -452,8 +455,10 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             messages.info(request, "None of the selected pages is published.")
             return None
         if request.POST.get("post") == "yes":
-            unpublished = sum(services.page_unpublish(page=page, by=request.user) for page in pages)
-            messages.success(request, f"Unpublished {unpublished} page(s).")
+            for page in pages:
+                if services.page_unpublish(page=page, by=request.user):
+                    self.log_change(request, page, "Unpublished.")
+            messages.success(request, f"Unpublished {len(pages)} page(s).")
             return None
         return self._unpublish_confirmation(
             request,
@@ -464,7 +469,10 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
 
     @admin.action(description="Copy the selected page as a draft", permissions=["add"])
     def copy_selected(self, request, queryset):
-        copies = [services.page_copy(page=page, by=request.user) for page in queryset]
+        copies = []
+        for page in queryset:
+            copies.append(services.page_copy(page=page, by=request.user))
+            self.log_addition(request, copies[-1], f"Copied from “{page}”.")
         messages.success(
             request, f"Made {len(copies)} draft cop{'y' if len(copies) == 1 else 'ies'}."
         )
