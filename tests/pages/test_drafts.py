@@ -1,10 +1,12 @@
 """Drafts of published pages: the public keeps the live version until the changes go live."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -257,3 +259,28 @@ def test_a_scheduled_draft_breaking_a_rule_stays_a_draft_and_others_still_go_liv
     assert [page.pk for page in published] == [other.pk]
     assert Page.objects.get(pk=other.pk).title == "Insurance and payment"
     assert PageDraft.objects.filter(page=live_page).exists()
+
+
+def test_publish_scheduled_changes_command_publishes_due_drafts(live_page):
+    content = services_snapshot(live_page)
+    content["page"]["title"] = "Ketamine infusions, step by step"
+    services.page_draft_save(
+        page=live_page, content=content, publish_at=timezone.now() - timedelta(minutes=1)
+    )
+    out = StringIO()
+
+    call_command("publish_scheduled_changes", stdout=out)
+
+    assert Page.objects.get(pk=live_page.pk).title == "Ketamine infusions, step by step"
+    assert "1 page(s)" in out.getvalue()
+
+
+def test_a_published_pages_form_offers_save_and_publish_unpublish_and_copy(
+    live_page, editor_client
+):
+    html = BeautifulSoup(editor_client.get(change_url(live_page)).content, "html.parser")
+
+    assert html.select_one("input[name=_publish]")["value"] == "Save and publish"
+    links = {a.get_text(): a["href"] for a in html.select(".object-tools a")}
+    assert links["Unpublish…"] == reverse("admin:pages_page_unpublish", args=[live_page.pk])
+    assert links["Copy…"] == reverse("admin:pages_page_copy", args=[live_page.pk])
