@@ -2,13 +2,15 @@ from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.redirects import admin as stock_redirect_admin  # noqa: F401 - registers it first
 from django.contrib.redirects.models import Redirect
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -20,7 +22,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from solo.admin import SingletonModelAdmin
 
-from . import checks, revisions, selectors, services, views
+from . import checks, drafts, revisions, selectors, services, views
 from .forms import BlockForm, BlockInlineFormSet, PageAdminForm
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
 from .redirects import redirect_loop_check, redirect_target_validate
@@ -122,7 +124,7 @@ class MedicalReviewerAdmin(admin.ModelAdmin):
 @admin.register(Page)
 class PageAdmin(SortableAdminBase, VersionAdmin):
     list_display = (
-        "title",
+        "tree_title",
         "url_path",
         "status",
         "public_visibility",
@@ -132,6 +134,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         "updated_at",
     )
     list_filter = ("status", MedicalReviewFilter, "show_in_menu")
+    actions = ("publish_selected", "unpublish_selected", "copy_selected")
     search_fields = ("title", "seo_title", "url_path")
     list_select_related = ("parent", "medical_reviewer")
     readonly_fields = (
@@ -185,6 +188,41 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         ("History", {"classes": ("collapse",), "fields": ("first_published_at", "updated_at")}),
     )
 
+    def changelist_view(self, request, extra_context=None):
+        request.page_list_as_tree = True
+        return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request):
+        if not getattr(request, "page_list_as_tree", False):
+            return super().get_queryset(request)
+        # The page list as a tree: each page's place and depth, worked out from one query of
+        # all pages, so the list is ordered by it (get_ordering, applied by the change list)
+        # and indents titles without a query per row. Filters and search narrow it as usual.
+        order = selectors.page_tree_order()
+        return self.model._default_manager.annotate(
+            tree_position=Case(
+                *(When(pk=pk, then=Value(place)) for pk, (place, _) in order.items()),
+                default=Value(len(order)),
+                output_field=IntegerField(),
+            ),
+            tree_depth=Case(
+                *(When(pk=pk, then=Value(depth)) for pk, (_, depth) in order.items()),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+
+    def get_ordering(self, request):
+        if getattr(request, "page_list_as_tree", False):
+            return ("tree_position",)
+        return super().get_ordering(request)
+
+    @admin.display(description="page heading", ordering="tree_position")
+    def tree_title(self, page):
+        """The title, indented under its parent's (a dash per level, readable without CSS)."""
+        depth = getattr(page, "tree_depth", 0)
+        return f"{'— ' * depth}{page.title}"
+
     @admin.display(description="public sees it")
     def public_visibility(self, page):
         labels = {
@@ -195,14 +233,252 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         }
         return labels[page.visibility()]
 
+    @staticmethod
+    def _keeps_live_version(request, form, change):
+        # In the change view, a published page's edits become its draft (pages/drafts.py)
+        # and its rows stay live, unless the editor chose "Save and publish"; restoring a
+        # revision writes the rows, as it always did. The form's initial status is the
+        # stored one: a draft never holds the status, and unpublishing is asked for first.
+        return (
+            change
+            and getattr(request, "page_form_shows_draft", False)
+            and form.initial.get("status") == Page.Status.PUBLISHED
+            and (
+                "_publish" not in request.POST
+                or form.cleaned_data.get("status") != Page.Status.PUBLISHED
+            )
+        )
+
+    def save_model(self, request, obj, form, change):
+        if self._keeps_live_version(request, form, change):
+            return  # kept as the page's draft, with its blocks, in save_related
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
+        if self._keeps_live_version(request, form, change):
+            self._save_draft(request, form, formsets)
+            return
         super().save_related(request, form, formsets, change)
         page = form.instance
+        if getattr(page, "loaded_draft", None) is not None:
+            # "Save and publish" of a form showing the draft: what it showed is now live.
+            services.page_draft_saved_live(
+                page=page,
+                kept_block_ids=[
+                    f.instance.pk for fs in formsets for f in fs.forms if f.instance.pk
+                ],
+            )
         blocks = selectors.page_blocks(page)
         services.page_reading_ease_store(page=page, blocks=blocks)
         for finding in checks.page_findings(page, blocks, score=page.reading_ease):
             level = messages.WARNING if finding.level == "warning" else messages.INFO
             messages.add_message(request, level, finding.message)
+
+    def _save_draft(self, request, form, formsets):
+        page = form.instance
+        edited = bool(set(form.changed_data) - {"status", "edit_token"}) or any(
+            formset.has_changed() for formset in formsets
+        )
+        if edited or getattr(page, "loaded_draft", None) is not None:
+            services.page_draft_save(
+                page=page,
+                content=drafts.snapshot_from_forms(form, formsets),
+                publish_at=form.cleaned_data.get("changes_publish_at"),
+                by=request.user,
+            )
+            page.saved_as_draft = True
+        for formset in formsets:
+            # What formset.save() would have recorded, for the admin's change message.
+            deleted = formset.deleted_forms if formset.can_delete else []
+            kept = [f for f in formset.forms if f not in deleted and f.has_changed()]
+            formset.deleted_objects = [f.instance for f in deleted if f.instance.pk]
+            formset.changed_objects = [(f.instance, f.changed_data) for f in kept if f.instance.pk]
+            formset.new_objects = [f.instance for f in kept if not f.instance.pk]
+        if form.cleaned_data.get("status") != Page.Status.PUBLISHED:
+            # Taking a live page down is asked for on a page of its own (unpublish_view).
+            page.unpublish_requested = True
+
+    def response_change(self, request, obj):
+        if getattr(obj, "unpublish_requested", False):
+            if getattr(obj, "saved_as_draft", False):
+                messages.info(request, "Your other changes are saved as a draft.")
+            return redirect(reverse("admin:pages_page_unpublish", args=[obj.pk]))
+        if getattr(obj, "saved_as_draft", False):
+            messages.info(
+                request,
+                "Saved as a draft: visitors still see the live version until you press "
+                "“Publish changes” (or until the time set for the changes).",
+            )
+        return super().response_change(request, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        page = super().get_object(request, object_id, from_field)
+        if page is not None and getattr(request, "page_form_shows_draft", False):
+            draft = selectors.page_draft(page) if page.is_published else None
+            if draft is not None:
+                # The editor edits the draft; the live rows are left alone (pages/drafts.py).
+                page.draft_blocks = drafts.apply_to_page(page, draft.content)
+                page.loaded_draft = draft
+        return page
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        request.page_form_shows_draft = True
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        draft = getattr(obj, "loaded_draft", None)
+        if draft is not None:
+            live = Page.objects.get(pk=obj.pk)
+            context["page_draft"] = draft
+            context["draft_diff"] = revisions.draft_diff(live, selectors.page_blocks(live), draft)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_published:
+            return fieldsets
+        return tuple(
+            (name, {**options, "fields": (*options["fields"], "changes_publish_at")})
+            if name == "Schedule"
+            else (name, options)
+            for name, options in fieldsets
+        )
+
+    def _page_for_change(self, request, object_id):
+        page = self.get_object(request, unquote(object_id))
+        if page is None:
+            raise Http404("No such page")
+        if not self.has_change_permission(request, page):
+            raise PermissionDenied
+        return page
+
+    def _draft_view(self, request, object_id, *, service, log, done, refused=""):
+        # Buttons of the change form (formaction), so POST only; the form's fields are unused.
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        page = self._page_for_change(request, object_id)
+        try:
+            service(page=page, by=request.user)
+        except ValidationError as error:
+            messages.error(request, refused + " ".join(error.messages))
+        else:
+            self.log_change(request, page, log)
+            messages.success(request, done)
+        return redirect(reverse("admin:pages_page_change", args=[page.pk]))
+
+    def draft_publish_view(self, request, object_id):
+        """Publish the saved draft of a published page."""
+        return self._draft_view(
+            request,
+            object_id,
+            service=services.page_draft_publish,
+            log=services.PUBLISHED_CHANGES_COMMENT,
+            done="The changes are live.",
+            refused="The changes were not published: ",
+        )
+
+    def draft_discard_view(self, request, object_id):
+        """Drop the saved draft of a published page; the live version stays."""
+        return self._draft_view(
+            request,
+            object_id,
+            service=services.page_draft_discard,
+            log=services.DISCARDED_COMMENT,
+            done="The draft is discarded: the form shows the live version.",
+        )
+
+    def _unpublish_confirmation(self, request, pages, *, form_action, selected=()):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Unpublish pages?" if selected else f"Unpublish “{pages[0]}”?",
+            "pages_with_links": [(page, selectors.pages_linking_to(page)) for page in pages],
+            "form_action": form_action,
+            "selected": selected,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/pages/page/unpublish_confirmation.html", context)
+
+    def unpublish_view(self, request, object_id):
+        """Take a published page off the site, after saying what links to it. Nothing changes
+        until the editor confirms."""
+        page = self._page_for_change(request, object_id)
+        change_url = reverse("admin:pages_page_change", args=[page.pk])
+        if not page.is_published:
+            messages.info(request, "This page is not published.")
+            return redirect(change_url)
+        if request.method == "POST" and request.POST.get("post") == "yes":
+            services.page_unpublish(page=page, by=request.user)
+            self.log_change(request, page, "Unpublished.")
+            messages.success(request, f"“{page}” is unpublished: the public no longer sees it.")
+            return redirect(change_url)
+        return self._unpublish_confirmation(request, [page], form_action=request.path)
+
+    def copy_view(self, request, object_id):
+        """Make a draft copy of the page and its blocks (asked first), and open it."""
+        page = self._page_for_change(request, object_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and request.POST.get("post") == "yes":
+            copy = services.page_copy(page=page, by=request.user)
+            self.log_addition(request, copy, f"Copied from “{page}”.")
+            messages.success(request, f"“{copy}” is a draft copy: change it, then publish it.")
+            return redirect(reverse("admin:pages_page_change", args=[copy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": page,
+            "title": f"Copy “{page}”?",
+        }
+        return TemplateResponse(request, "admin/pages/page/copy_confirmation.html", context)
+
+    @admin.action(
+        description="Publish the selected pages (or their draft changes)", permissions=["change"]
+    )
+    def publish_selected(self, request, queryset):
+        published = 0
+        for page in queryset:
+            try:
+                changed = services.page_publish(page=page, by=request.user)
+            except ValidationError as error:
+                messages.error(request, f"“{page}” was not published: " + " ".join(error.messages))
+                continue
+            if changed:
+                self.log_change(request, page, "Published.")
+                published += 1
+        messages.success(request, f"Published {published} page(s) or their changes.")
+
+    @admin.action(description="Unpublish the selected pages…", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        pages = [page for page in queryset if page.is_published]
+        if not pages:
+            messages.info(request, "None of the selected pages is published.")
+            return None
+        if request.POST.get("post") == "yes":
+            for page in pages:
+                if services.page_unpublish(page=page, by=request.user):
+                    self.log_change(request, page, "Unpublished.")
+            messages.success(request, f"Unpublished {len(pages)} page(s).")
+            return None
+        return self._unpublish_confirmation(
+            request,
+            pages,
+            form_action=reverse("admin:pages_page_changelist"),
+            selected=[page.pk for page in pages],
+        )
+
+    @admin.action(description="Copy the selected page as a draft", permissions=["add"])
+    def copy_selected(self, request, queryset):
+        copies = []
+        for page in queryset:
+            copies.append(services.page_copy(page=page, by=request.user))
+            self.log_addition(request, copies[-1], f"Copied from “{page}”.")
+        messages.success(
+            request, f"Made {len(copies)} draft cop{'y' if len(copies) == 1 else 'ies'}."
+        )
+        if len(copies) == 1:
+            return redirect(reverse("admin:pages_page_change", args=[copies[0].pk]))
+        return None
 
     @admin.display(description="checks")
     def editor_checks(self, page):
@@ -228,6 +504,20 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
                 view(self.preview_view),
                 name=f"{prefix}_preview_change",
             ),
+            path(
+                "<path:object_id>/publish-changes/",
+                view(self.draft_publish_view),
+                name=f"{prefix}_draft_publish",
+            ),
+            path(
+                "<path:object_id>/discard-draft/",
+                view(self.draft_discard_view),
+                name=f"{prefix}_draft_discard",
+            ),
+            path(
+                "<path:object_id>/unpublish/", view(self.unpublish_view), name=f"{prefix}_unpublish"
+            ),
+            path("<path:object_id>/copy/", view(self.copy_view), name=f"{prefix}_copy"),
             path(
                 "<path:object_id>/history/compare/",
                 view(self.compare_view),

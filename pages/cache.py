@@ -10,7 +10,9 @@ responses are stored after the inner middleware has finished with them.
 Every cached page is stored with the generation number current when it was rendered, and is
 served only while that number is still current; any save or delete of a model of this app (a
 page, its blocks, the site settings, a reviewer, whatever is added later) moves the number on,
-so an edit shows at once on every page. The number and the page are read in one round trip.
+so an edit shows at once on every page. Saving a draft of a published page (PageDraft) is
+no such edit: the public still sees the live version, so cached pages stay until it is
+published. The number and the page are read in one round trip.
 Every page shows other pages' titles in its menus, breadcrumbs and listings, so clearing all
 pages on any edit is the only simple rule that is right.
 
@@ -101,6 +103,8 @@ def _invalidate_on_change(sender, **kwargs):
 def connect_invalidation():
     """Called once from PagesConfig.ready(), so edits made anywhere (admin, shell) count."""
     for model in apps.get_app_config("pages").get_models():
+        if not getattr(model, "affects_public_pages", True):
+            continue  # a draft of a published page: the public sees it only once published
         uid = f"pages.cache:{model._meta.label}"
         post_save.connect(_invalidate_on_change, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(_invalidate_on_change, sender=model, dispatch_uid=f"{uid}:delete")

@@ -1,10 +1,11 @@
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from . import services
+from . import drafts, services
 from .models import BLOCK_KIND_FIELDS, Block, Page
 from .search import MAX_QUERY_LENGTH
 
@@ -136,6 +137,15 @@ class PageAdminForm(forms.ModelForm):
     """The page form, which refuses to save over a change made since it was opened."""
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    changes_publish_at = forms.SplitDateTimeField(
+        label="publish the changes at",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=(
+            "Published pages only. Saved changes stay a draft, and the live page stays as it "
+            "is, until you press “Publish changes” or until this time (clinic time, Central)."
+        ),
+    )
 
     # The preview shows the form as typed and saves nothing: no conflict to refuse.
     check_conflicts = True
@@ -150,6 +160,9 @@ class PageAdminForm(forms.ModelForm):
         self.conflict = None
         if self.instance.pk:
             self.fields["edit_token"].initial = services.page_edit_token(self.instance)
+        draft = getattr(self.instance, "loaded_draft", None)
+        if draft is not None:
+            self.fields["changes_publish_at"].initial = draft.publish_at
 
     def clean(self):
         cleaned = super().clean()
@@ -175,7 +188,38 @@ class PageAdminForm(forms.ModelForm):
 
 
 class BlockInlineFormSet(CustomInlineFormSet):
-    """Checks that need the whole page: heading order and unique anchors."""
+    """Checks that need the whole page: heading order and unique anchors.
+
+    For a published page with a pending draft (PageAdmin.get_object puts its blocks on the
+    page as `draft_blocks`), the forms show the draft's blocks: those changed from live ones
+    as they are, those added in the draft as new forms that are kept even when untouched.
+    """
+
+    def __init__(self, *args, **kwargs):
+        added = [b for b in getattr(kwargs.get("instance"), "draft_blocks", ()) if b.pk is None]
+        if added:
+            kwargs["initial"] = [drafts.block_initial(block) for block in added]
+        super().__init__(*args, **kwargs)
+        self.draft_added = len(added)
+        if added:
+            self.min_num = len(self.get_queryset()) + len(added)
+
+    def save_new_objects(self, commit=True):
+        super().save_new_objects(commit)
+        # Blocks added in the draft are new forms shown filled in: kept even when untouched.
+        for form in self.extra_forms[: self.draft_added]:
+            if form.has_changed() or (self.can_delete and form.cleaned_data.get("DELETE")):
+                continue
+            self.new_objects.append(self.save_new(form, commit=commit))
+            if not commit:
+                self.saved_forms.append(form)
+        return self.new_objects
+
+    def get_queryset(self):
+        draft_blocks = getattr(self.instance, "draft_blocks", None)
+        if draft_blocks is None:
+            return super().get_queryset()
+        return [block for block in draft_blocks if block.pk is not None]
 
     def clean(self):
         super().clean()

@@ -9,6 +9,7 @@ import datetime
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -790,3 +791,73 @@ class SiteSettings(SingletonModel):
 # Every save of a page through the admin is a revision holding the page and all its blocks.
 reversion.register(Block)
 reversion.register(Page, follow=["blocks"])
+
+
+def _draft_fields(model, leave_out):
+    """The fields of `model` an editor's draft holds: what the admin lets them change."""
+    return tuple(
+        field
+        for field in model._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name not in leave_out
+    )
+
+
+class PageDraft(models.Model):
+    """Changes to a published page, saved but not yet live.
+
+    The page's own row and blocks stay the live version: everything the public reads (the
+    page, menus, sitemap, search, JSON-LD, the page cache) keeps reading them, unchanged,
+    until the draft is published onto them. The status is not part of a draft: taking a page
+    down is “Unpublish”, which asks first.
+    """
+
+    page = models.OneToOneField(
+        Page,
+        verbose_name="page",
+        related_name="pending_draft",
+        on_delete=models.CASCADE,
+        help_text="The published page these changes are for.",
+    )
+    content = models.JSONField(
+        "changed content",
+        encoder=DjangoJSONEncoder,
+        help_text="The page's details and blocks as last saved in the admin, not yet live.",
+    )
+    publish_at = models.DateTimeField(
+        "publish the changes at",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "Optional. The changes go live at this time (clinic time, Central). Leave blank to "
+            "publish them yourself with “Publish changes”."
+        ),
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saved by",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text="The editor who last saved the changes.",
+    )
+    saved_at = models.DateTimeField(
+        "saved",
+        default=timezone.now,
+        help_text="When the changes were last saved.",
+    )
+
+    # Not shown to the public: saving or dropping a draft leaves cached pages as they are.
+    affects_public_pages = False
+
+    class Meta:
+        verbose_name = "draft of a published page"
+
+    def __str__(self):
+        return f"Changes to “{self.page}”"
+
+
+# What a draft holds: every field the editor changes, except the page's status.
+PAGE_DRAFT_FIELDS = _draft_fields(Page, {"status"})
+BLOCK_DRAFT_FIELDS = _draft_fields(Block, {"page"})

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from reversion.models import Version
 
+from . import drafts
 from .models import Block, Page
 
 # Runs of unchanged lines longer than this are folded in the diff.
@@ -29,8 +30,8 @@ class FieldChange:
 
 @dataclass
 class RevisionDiff:
-    old: Version
-    new: Version
+    old: Version | None  # None: not a saved revision (a draft, the live page)
+    new: Version | None
     fields: list[FieldChange] = field(default_factory=list)
     body: list[DiffLine] = field(default_factory=list)
 
@@ -138,19 +139,38 @@ def diff_lines(old_lines, new_lines):
     return result
 
 
-def revision_diff(old, new):
-    """What changed between two versions of a page: its fields, then its body of blocks."""
+def content_diff(old_page, old_blocks, new_page, new_blocks, *, old=None, new=None):
+    """What changed from one state of a page to another: its fields, then its body."""
     diff = RevisionDiff(old=old, new=new)
-    old_fields = page_field_texts(revision_page(old))
-    new_fields = page_field_texts(revision_page(new))
+    old_fields = page_field_texts(old_page)
+    new_fields = page_field_texts(new_page)
     for label, new_value in new_fields.items():
         old_value = old_fields.get(label, "")
         if old_value != new_value:
             diff.fields.append(
                 FieldChange(label, diff_lines(old_value.splitlines(), new_value.splitlines()))
             )
-    diff.body = diff_lines(body_text(revision_blocks(old)), body_text(revision_blocks(new)))
+    diff.body = diff_lines(body_text(old_blocks), body_text(new_blocks))
     return diff
+
+
+def revision_diff(old, new):
+    """What changed between two versions of a page: its fields, then its body of blocks."""
+    return content_diff(
+        revision_page(old),
+        revision_blocks(old),
+        revision_page(new),
+        revision_blocks(new),
+        old=old,
+        new=new,
+    )
+
+
+def draft_diff(live_page, live_blocks, draft):
+    """What publishing `draft` (a PageDraft) would change on the live page."""
+    draft_page = Page.objects.get(pk=live_page.pk)
+    draft_blocks = drafts.apply_to_page(draft_page, draft.content)
+    return content_diff(live_page, live_blocks, draft_page, draft_blocks)
 
 
 @dataclass

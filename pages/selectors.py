@@ -1,13 +1,15 @@
 """Reads for the public pages, shaped so a page costs a fixed number of queries."""
 
+import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.db import DatabaseError
+from django.db.models import Q
 from django.utils import timezone
 
 from .cache import site_frame_cached
-from .models import Block, BlockContent, Image, Page, SiteSettings
+from .models import Block, BlockContent, Image, Page, PageDraft, SiteSettings
 
 _NAV_FIELDS = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
 
@@ -268,3 +270,72 @@ def site_frame_for_error_page(request, *, ask_the_database):
             pass
     request._site_tree = _last_known_frame.get("site_tree") or SiteTree([])
     request._site_settings = _last_known_frame.get("site_settings") or SiteSettings()
+
+
+def page_draft(page):
+    """The published page's pending draft (PageDraft), or None."""
+    return PageDraft.objects.filter(page_id=page.pk).select_related("saved_by").first()
+
+
+@dataclass
+class PageLinks:
+    """What points readers to a page: told to an editor before the page is taken down."""
+
+    menus: list[str]
+    children: list[Page]
+    linking_pages: list[Page]
+
+    @property
+    def is_empty(self):
+        return not (self.menus or self.children or self.linking_pages)
+
+
+def pages_linking_to(page):
+    """The menus that list `page`, its sub-pages (which lose their parent in breadcrumbs and
+    listings), and the other pages whose blocks link to its address in their text."""
+    menus = []
+    if page.show_in_menu:
+        menus.append("Main menu")
+    if page.parent_id is not None and Page.objects.filter(pk=page.parent_id, url_path="/").exists():
+        menus.append("Footer links (pages under the home page)")
+    children = list(page.children.order_by("menu_order", "title"))
+    linking_pages = []
+    if page.url_path != "/":
+        # The address itself, not a longer one it begins (a sub-page's address).
+        exact = re.compile(re.escape(page.url_path) + r"(?![\w-])")
+        text_fields = ("heading", "text", "items")
+        contains = Q()
+        for name in text_fields:
+            contains |= Q(**{f"{name}__contains": page.url_path})
+        candidates = (
+            Block.objects.filter(contains)
+            .exclude(page_id=page.pk)
+            .values_list("page_id", *text_fields)
+        )
+        ids = {row[0] for row in candidates if any(exact.search(text) for text in row[1:])}
+        linking_pages = list(Page.objects.filter(pk__in=ids).order_by("url_path"))
+    return PageLinks(menus=menus, children=children, linking_pages=linking_pages)
+
+
+def page_tree_order():
+    """Every page's place in the site's tree, read in one query: pk → (position, depth).
+
+    Parents come before their sub-pages, and pages under one parent in menu order, then by
+    title; depth is 0 for top-level pages. A clinic has tens of pages, so the tree is worked
+    out here rather than stored.
+    """
+    rows = Page.objects.order_by("menu_order", "title", "pk").values_list("pk", "parent_id")
+    children = {}
+    for pk, parent_id in rows:
+        children.setdefault(parent_id, []).append(pk)
+    known = {pk for pk, _ in rows}
+    roots = [pk for pk, parent_id in rows if parent_id is None or parent_id not in known]
+    order = {}
+    stack = [(pk, 0) for pk in reversed(roots)]
+    while stack:
+        pk, depth = stack.pop()
+        if pk in order:
+            continue
+        order[pk] = (len(order), depth)
+        stack.extend((child, depth + 1) for child in reversed(children.get(pk, [])))
+    return order

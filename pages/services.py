@@ -1,6 +1,7 @@
 """Writes to pages that follow a rule. Editors' own edits go through the admin."""
 
 import datetime
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,16 +9,28 @@ from pathlib import Path
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from reversion.models import Version
 
-from . import checks, images, revisions, selectors
-from .models import Block, Image, LoadedContent, Page, SiteSettings
+from . import checks, drafts, images, revisions, selectors
+from .models import (
+    BLOCK_DRAFT_FIELDS,
+    PAGE_DRAFT_FIELDS,
+    Block,
+    Image,
+    LoadedContent,
+    Page,
+    PageDraft,
+    SiteSettings,
+)
 from .roles import CONTENT_EDITOR
+
+logger = logging.getLogger(__name__)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -267,17 +280,24 @@ class EditConflict:
     diff: revisions.RevisionDiff | None
 
 
+def _last_saved(page_pk, updated_at):
+    """When the page, or its pending draft, was last saved."""
+    draft_saved = PageDraft.objects.filter(page_id=page_pk).values_list("saved_at", flat=True)
+    return max([updated_at, *draft_saved])
+
+
 def page_edit_token(page):
-    """What a change form remembers of the page it opened: when the page was last saved and
-    its newest revision (to show what changed since, should someone else save first)."""
+    """What a change form remembers of the page it opened: when the page (or its pending
+    draft) was last saved, and its newest revision (to show what changed since, should
+    someone else save first)."""
     latest = revisions.page_versions(page.pk).values_list("pk", flat=True).first()
-    return f"{page.updated_at.isoformat()}|{latest or ''}"
+    return f"{_last_saved(page.pk, page.updated_at).isoformat()}|{latest or ''}"
 
 
 def page_edit_conflict(*, page, token):
     """None if the page is still as it was when its form was opened (`token`), else the
     other change. Every save of a page, blocks included, saves the page and so moves its
-    last-updated time.
+    last-updated time; a save of a published page's draft moves the draft's.
 
     The page's row stays locked until the caller's transaction ends, so of two saves of the
     same opened form only one can pass this check.
@@ -293,7 +313,15 @@ def page_edit_conflict(*, page, token):
         opened = datetime.datetime.fromisoformat(opened_at)
     except ValueError:
         opened = None
-    if current is None or current == opened:
+    if current is None:
+        return None
+    draft = PageDraft.objects.filter(page_id=page.pk).select_related("saved_by").first()
+    if draft is not None and draft.saved_at > current:
+        # The other change is a draft of the published page: its author, no revision yet.
+        if draft.saved_at == opened:
+            return None
+        return EditConflict(by=draft.saved_by, at=draft.saved_at, diff=None)
+    if current == opened:
         return None
     versions = revisions.page_versions(page.pk)
     latest = versions.first()
@@ -302,3 +330,197 @@ def page_edit_conflict(*, page, token):
     if old is not None and latest is not None and old.pk != latest.pk:
         diff = revisions.revision_diff(old, latest)
     return EditConflict(by=latest.revision.user if latest else None, at=current, diff=diff)
+
+
+# --- Drafts of published pages, publishing and unpublishing (issue 24) ----------------------
+
+PUBLISHED_CHANGES_COMMENT = "Published the draft changes."
+SCHEDULED_CHANGES_COMMENT = "Published the changes scheduled for this time."
+DISCARDED_COMMENT = "Discarded the draft changes; the live version stays."
+
+
+def page_draft_save(*, page, content, publish_at=None, by=None):
+    """Keep an editor's changes to a published page as its draft: the live page is untouched.
+
+    `content` is a drafts.snapshot. Saving again replaces the earlier draft.
+    """
+    if not Page.objects.filter(pk=page.pk, status=Page.Status.PUBLISHED).exists():
+        raise ValidationError(
+            "Only a published page keeps its changes as a draft.", code="not_live"
+        )
+    draft, _ = PageDraft.objects.update_or_create(
+        page_id=page.pk,
+        defaults={
+            "content": content,
+            "publish_at": publish_at,
+            "saved_by": by if by is not None and by.is_authenticated else None,
+            "saved_at": timezone.now(),
+        },
+    )
+    return draft
+
+
+def page_draft_saved_live(*, page, kept_block_ids):
+    """The admin saved a published page's form, which showed its draft, straight to the
+    live rows ("Save and publish"): drop the draft, and the live blocks the draft had
+    removed (the form never showed them, so nothing deleted them)."""
+    page.blocks.exclude(pk__in=kept_block_ids).delete()
+    PageDraft.objects.filter(page_id=page.pk).delete()
+
+
+def _apply_draft(page, draft):
+    """Write the draft's page fields and blocks onto the page's rows, checked as the admin
+    checks them (the medical review rules among them), and drop the draft."""
+    blocks = drafts.apply_to_page(page, draft.content)
+    page.full_clean()
+    kept = {block.pk for block in blocks if block.pk is not None}
+    # Removed blocks go first, so an anchor they held is free for the blocks that remain.
+    page.blocks.exclude(pk__in=kept).delete()
+    for block in blocks:
+        block.full_clean(exclude=["page"])
+        block.save()
+    page.save()
+    draft.delete()
+    return blocks
+
+
+@transaction.atomic
+def page_draft_publish(*, page, by=None, comment=PUBLISHED_CHANGES_COMMENT):
+    """Make a published page's draft its live version; one revision records it.
+
+    Raises ValidationError, changing nothing, when the draft breaks a rule of the page (e.g.
+    a review date without its reviewer). The page cache is retired by the saves themselves.
+    """
+    page = Page.objects.select_for_update().get(pk=page.pk)
+    draft = PageDraft.objects.filter(page=page).first()
+    if draft is None:
+        raise ValidationError("This page has no draft changes to publish.", code="no_draft")
+    with reversion.create_revision(atomic=False):
+        reversion.set_user(by if by is not None and by.is_authenticated else None)
+        reversion.set_comment(comment)
+        blocks = _apply_draft(page, draft)
+    page_reading_ease_store(page=page, blocks=blocks)
+    return page
+
+
+@transaction.atomic
+def page_draft_discard(*, page, by=None):
+    """Drop a published page's draft; the live version stays, and the history says so."""
+    page = Page.objects.select_for_update().get(pk=page.pk)
+    deleted, _ = PageDraft.objects.filter(page=page).delete()
+    if not deleted:
+        raise ValidationError("This page has no draft changes to discard.", code="no_draft")
+    with reversion.create_revision(atomic=False):
+        reversion.set_user(by if by is not None and by.is_authenticated else None)
+        reversion.set_comment(DISCARDED_COMMENT)
+        reversion.add_to_revision(page)
+    return page
+
+
+def page_drafts_publish_due(*, now=None):
+    """Publish every draft whose scheduled time has come; run before each pass of the mail
+    worker (as booking reminders are) and by `manage.py publish_scheduled_changes`.
+
+    A draft that breaks a rule of its page stays a draft, logged, and is tried again on the
+    next pass. Returns the pages published.
+    """
+    now = now or timezone.now()
+    published = []
+    due = PageDraft.objects.filter(publish_at__lte=now, page__status=Page.Status.PUBLISHED)
+    for page_id in due.order_by("publish_at").values_list("page_id", flat=True):
+        try:
+            published.append(
+                page_draft_publish(page=Page(pk=page_id), comment=SCHEDULED_CHANGES_COMMENT)
+            )
+        except (ValidationError, DatabaseError) as error:
+            # One page's broken draft must not stop the others, nor the mail worker's pass.
+            logger.warning("Scheduled changes to page %s not published: %s", page_id, error)
+    return published
+
+
+@transaction.atomic
+def page_publish(*, page, by=None):
+    """Make a page live: a draft page becomes published, a published page's draft goes live.
+
+    Returns False when there was nothing to publish (published, no draft). Raises
+    ValidationError, changing nothing, when the page breaks a rule (the medical review ones).
+    """
+    page = Page.objects.select_for_update().get(pk=page.pk)
+    if page.is_published:
+        if not PageDraft.objects.filter(page=page).exists():
+            return False
+        page_draft_publish(page=page, by=by)
+        return True
+    page.status = Page.Status.PUBLISHED
+    page.full_clean()
+    with reversion.create_revision(atomic=False):
+        reversion.set_user(by if by is not None and by.is_authenticated else None)
+        reversion.set_comment("Published.")
+        page.save()
+    return True
+
+
+@transaction.atomic
+def page_unpublish(*, page, by=None):
+    """Take a published page off the site. Its draft, if any, becomes its content: the page
+    is no longer live, so its rows may hold the editor's latest version.
+
+    The admin asks first, naming what links to the page (selectors.pages_linking_to).
+    Returns False when the page was not published.
+    """
+    page = Page.objects.select_for_update().get(pk=page.pk)
+    if not page.is_published:
+        return False
+    draft = PageDraft.objects.filter(page=page).first()
+    with reversion.create_revision(atomic=False):
+        reversion.set_user(by if by is not None and by.is_authenticated else None)
+        reversion.set_comment("Unpublished.")
+        page.status = Page.Status.DRAFT
+        if draft is not None:
+            _apply_draft(page, draft)
+        else:
+            page.save()
+    return True
+
+
+def _free_copy_slug(parent_id, slug):
+    base = f"{(slug or 'home')[:90]}-copy"
+    taken = set(
+        Page.objects.filter(parent_id=parent_id, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+@transaction.atomic
+def page_copy(*, page, by=None):
+    """A draft copy of a page and its blocks, beside it: “… (copy)”, its own address, not in
+    the menus, never published. A published page's pending draft is what gets copied, as it
+    is what the editor sees in the form."""
+    source = Page.objects.get(pk=page.pk)
+    draft = PageDraft.objects.filter(page=source).first()
+    blocks = drafts.apply_to_page(source, draft.content) if draft else selectors.page_blocks(source)
+    copy = Page(
+        **{field.attname: getattr(source, field.attname) for field in PAGE_DRAFT_FIELDS},
+        reading_ease=source.reading_ease,
+    )
+    copy.title = f"{source.title[:190]} (copy)"
+    copy.slug = _free_copy_slug(source.parent_id, source.slug)
+    copy.status = Page.Status.DRAFT
+    copy.show_in_menu = False
+    copy.publish_at = copy.expire_at = None
+    with reversion.create_revision(atomic=False):
+        reversion.set_user(by if by is not None and by.is_authenticated else None)
+        reversion.set_comment(f"Copied from “{source.title}” ({source.url_path}).")
+        copy.save()
+        for block in blocks:
+            Block(
+                page=copy,
+                **{field.attname: getattr(block, field.attname) for field in BLOCK_DRAFT_FIELDS},
+            ).save()
+    return copy

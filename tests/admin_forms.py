@@ -25,6 +25,10 @@ def form_data(response, form_id=None):
     return data
 
 
+# A published page's Save keeps the changes as a draft; this button makes them live at once.
+PUBLISH = {"_publish": "Save and publish"}
+
+
 def change_url(page):
     return reverse("admin:pages_page_change", args=[page.pk])
 

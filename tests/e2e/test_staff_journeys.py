@@ -69,7 +69,8 @@ def test_content_editor_edits_a_block_and_sees_the_change_on_the_public_page(
     page.get_by_role("link", name="Ketamine Therapy for Fibromyalgia").click()
     heading = page.locator("input[name$='-heading'][value='Understanding Fibromyalgia']")
     heading.fill("Understanding fibromyalgia, in plain words")
-    page.get_by_role("button", name="Save", exact=True).click()
+    # Save alone would keep the change as a draft of the published page.
+    page.get_by_role("button", name="Save and publish").click()
     # The long page form takes seconds to save: wait for the confirmation rather than
     # reading the page the moment the click returns.
     page.locator(".messagelist .success").wait_for(state="visible", timeout=30_000)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache, caches
 
 from pages.models import Page
 
@@ -13,3 +14,14 @@ def fibromyalgia(clinic_content):
 @pytest.fixture
 def editor_client(client, content_editor, otp_login):
     return otp_login(client, content_editor)
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The anonymous page cache switched on (tests run with it off), empty before and after."""
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    caches["page_copies"].clear()
+    yield
+    cache.clear()
+    caches["page_copies"].clear()

@@ -3,7 +3,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from pages.models import Block, Page
-from tests.admin_forms import block_prefix, change_url, form_data
+from tests.admin_forms import PUBLISH, block_prefix, change_url, form_data
 
 from .conftest import FIBROMYALGIA_URL
 
@@ -22,7 +22,7 @@ def test_editor_changes_a_block_and_the_public_page_shows_it(editor_client, clie
     block = fibromyalgia.blocks.get(heading="Understanding Fibromyalgia")
     data[f"{block_prefix(data, block)}-heading"] = "Understanding fibromyalgia, in plain words"
 
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert "Understanding fibromyalgia, in plain words" in client.get(FIBROMYALGIA_URL).text

@@ -3,7 +3,7 @@
 from bs4 import BeautifulSoup
 
 from pages.models import Block
-from tests.admin_forms import block_prefix, change_url, form_data
+from tests.admin_forms import PUBLISH, block_prefix, change_url, form_data
 
 
 def test_each_block_is_drawn_with_only_its_kinds_fields(editor_client, fibromyalgia):
@@ -33,7 +33,7 @@ def test_a_heading_turned_into_a_paragraph_loses_its_heading_fields(editor_clien
     data[f"{prefix}-kind"] = "paragraph"
     data[f"{prefix}-text"] = "Fibromyalgia, explained in a paragraph."
 
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
 
     assert response.status_code == 302, response.content.decode()[:2000]
     heading.refresh_from_db()
@@ -47,7 +47,7 @@ def test_a_new_kind_missing_its_fields_comes_back_with_them_to_fill_in(editor_cl
     prefix = block_prefix(data, paragraph)
     data[f"{prefix}-kind"] = "cta"
 
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
 
     assert response.status_code == 200
     html = BeautifulSoup(response.content, "html.parser")

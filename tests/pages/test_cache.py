@@ -4,7 +4,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.utils import timezone
 
 from pages.cache import GENERATION_KEY
@@ -13,16 +13,6 @@ from pages.models import Block, Page, SiteSettings
 from .factories import PageFactory
 
 FIBROMYALGIA_URL = "/conditions/fibromyalgia/"
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    caches["page_copies"].clear()
-    yield
-    cache.clear()
-    caches["page_copies"].clear()
 
 
 @pytest.fixture

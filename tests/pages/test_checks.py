@@ -6,7 +6,7 @@ from django.urls import reverse
 from pages.checks import page_findings, reading_ease
 from pages.models import Block, Image, Page
 from pages.services import page_reading_ease_store
-from tests.admin_forms import change_url, form_data
+from tests.admin_forms import PUBLISH, change_url, form_data
 
 from .factories import BlockFactory, PageFactory
 
@@ -79,7 +79,7 @@ def test_saving_a_page_stores_its_reading_ease(fibromyalgia):
 def test_checks_are_warnings_after_save_and_never_block_it(editor_client, fibromyalgia):
     data = form_data(editor_client.get(change_url(fibromyalgia)), "page_form")
     data["meta_description"] = ""
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
     assert response.status_code == 302
     notes = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
     assert any(

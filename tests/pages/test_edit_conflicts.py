@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pages.models import Block, Page
 from pages.services import page_edit_conflict, page_edit_token
-from tests.admin_forms import block_prefix, change_url, form_data
+from tests.admin_forms import PUBLISH, block_prefix, change_url, form_data
 
 FIRST = "Understanding fibromyalgia, in plain words"
 SECOND = "Ketamine is a medication with a long and careful history."
@@ -28,8 +28,8 @@ def test_second_save_of_the_same_page_is_refused_and_keeps_their_text(
     first[f"{block_prefix(first, heading)}-heading"] = FIRST
     second[f"{block_prefix(second, paragraph)}-text"] = SECOND
 
-    assert editor_client.post(change_url(fibromyalgia), first).status_code == 302
-    response = second_editor.post(change_url(fibromyalgia), second)
+    assert editor_client.post(change_url(fibromyalgia), {**first, **PUBLISH}).status_code == 302
+    response = second_editor.post(change_url(fibromyalgia), {**second, **PUBLISH})
 
     assert response.status_code == 200
     html = BeautifulSoup(response.content, "html.parser")
@@ -59,11 +59,13 @@ def test_saving_again_after_reading_the_other_change_replaces_it(
     second = form_data(second_editor.get(change_url(fibromyalgia)), "page_form")
     first["title"] = "First editor's title"
     second["title"] = "Second editor's title"
-    editor_client.post(change_url(fibromyalgia), first)
-    refused = second_editor.post(change_url(fibromyalgia), second)
+    editor_client.post(change_url(fibromyalgia), {**first, **PUBLISH})
+    refused = second_editor.post(change_url(fibromyalgia), {**second, **PUBLISH})
     assert refused.status_code == 200
 
-    again = second_editor.post(change_url(fibromyalgia), form_data(refused, "page_form"))
+    again = second_editor.post(
+        change_url(fibromyalgia), {**form_data(refused, "page_form"), **PUBLISH}
+    )
 
     assert again.status_code == 302
     assert Page.objects.get(pk=fibromyalgia.pk).title == "Second editor's title"

@@ -12,7 +12,7 @@ from PIL import ImageFile
 from pages.images import process_upload, validate_image_upload
 from pages.models import Block, Image, Page
 from pages.services import image_save
-from tests.admin_forms import block_prefix, change_url, form_data
+from tests.admin_forms import PUBLISH, block_prefix, change_url, form_data
 
 from .conftest import FIBROMYALGIA_URL
 from .images import MAKE_TAG, image_bytes, stored_image, upload
@@ -264,7 +264,7 @@ def test_editor_adds_an_image_block_in_the_admin(editor_client, client, fibromya
     data[f"{prefix}-kind"] = "image"
     data[f"{prefix}-image"] = str(image.pk)
     data[f"{prefix}-text"] = "Our treatment room"
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
     assert response.status_code == 302, response.content.decode()[:2000]
     html = BeautifulSoup(client.get(FIBROMYALGIA_URL).content, "html.parser")
     assert html.select_one("figure img")["alt"] == "The treatment room"

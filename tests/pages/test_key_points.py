@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from pages.checks import KEY_POINTS_GRADE_MAX, key_points_text, page_findings, reading_grade
 from pages.models import Block, Page
 from pages.services import clinic_content_load
-from tests.admin_forms import change_url, form_data
+from tests.admin_forms import PUBLISH, change_url, form_data
 
 from .conftest import FIBROMYALGIA_URL
 from .factories import BlockFactory, PageFactory
@@ -84,7 +84,7 @@ def test_editor_adds_key_points_in_the_admin(editor_client, client, fibromyalgia
         }
     )
 
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
 
     assert response.status_code == 302, response.content.decode()[:3000]
     box = _main(client).select_one("section.key-points")

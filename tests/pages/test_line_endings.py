@@ -6,7 +6,7 @@ from django.contrib.admin.models import LogEntry
 from pages import revisions
 from pages.forms import BlockForm
 from pages.models import Block
-from tests.admin_forms import block_prefix, change_url, form_data
+from tests.admin_forms import PUBLISH, block_prefix, change_url, form_data
 
 
 def as_a_browser_sends_it(response):
@@ -24,7 +24,7 @@ def test_saving_the_unchanged_form_records_no_change_to_any_block(editor_client,
     data = as_a_browser_sends_it(editor_client.get(change_url(fibromyalgia)))
     assert any("\r\n" in value for value in data.values()), "the lists post multi-line items"
 
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
 
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = LogEntry.objects.filter(object_id=str(fibromyalgia.pk)).latest("action_time")
@@ -39,7 +39,7 @@ def test_a_changed_list_is_saved_with_plain_line_endings(editor_client, fibromya
     data = as_a_browser_sends_it(editor_client.get(change_url(fibromyalgia)))
     data[f"{block_prefix(data, block)}-items"] = "First item\r\nSecond item\rThird item\r\n"
 
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
 
     assert response.status_code == 302
     block.refresh_from_db()

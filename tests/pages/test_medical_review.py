@@ -121,9 +121,9 @@ def test_review_due_lists_overdue_and_soon_due_pages_in_due_order(due_pages):
 )
 def test_admin_filter_by_medical_review(admin_client, due_pages, value, expected):
     response = admin_client.get(reverse("admin:pages_page_changelist"), {"review": value})
-    titles = {
-        a.get_text()
-        for a in BeautifulSoup(response.content, "html.parser").select("th.field-title a")
+    titles = {  # indented a dash per level under their parent
+        a.get_text().lstrip("— ")
+        for a in BeautifulSoup(response.content, "html.parser").select("th.field-tree_title a")
     }
     assert titles == expected
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pages import revisions
 from pages.models import Page
 from pages.redirects import is_site_relative
-from tests.admin_forms import change_url, form_data
+from tests.admin_forms import PUBLISH, change_url, form_data
 
 from .conftest import FIBROMYALGIA_URL
 from .factories import PageFactory
@@ -21,7 +21,7 @@ def redirects():
 def test_renaming_a_published_page_redirects_its_old_address(editor_client, client, fibromyalgia):
     data = form_data(editor_client.get(change_url(fibromyalgia)), "page_form")
     data["slug"] = "fibromyalgia-pain"
-    assert editor_client.post(change_url(fibromyalgia), data).status_code == 302
+    assert editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH}).status_code == 302
 
     response = client.get(FIBROMYALGIA_URL)
     assert response.status_code == 301
@@ -115,7 +115,7 @@ def test_restoring_an_old_address_moves_sub_pages_and_redirects(
     conditions = Page.objects.get(url_path="/conditions/")
     data = form_data(editor_client.get(change_url(conditions)), "page_form")
     data["slug"] = "treatments"
-    assert editor_client.post(change_url(conditions), data).status_code == 302
+    assert editor_client.post(change_url(conditions), {**data, **PUBLISH}).status_code == 302
     assert Page.objects.get(slug="fibromyalgia").url_path == "/treatments/fibromyalgia/"
 
     original = list(revisions.page_versions(conditions.pk))[-1]

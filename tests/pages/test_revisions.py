@@ -7,7 +7,7 @@ from reversion.models import Version
 
 from pages import revisions
 from pages.models import Block, Page
-from tests.admin_forms import block_prefix, change_url, form_data
+from tests.admin_forms import PUBLISH, block_prefix, change_url, form_data
 
 from .conftest import FIBROMYALGIA_URL
 from .factories import MedicalReviewerFactory, PageFactory
@@ -23,7 +23,7 @@ def edit(client, page, *, blocks=None, delete=(), **fields):
             data[f"{block_prefix(data, block)}-{name}"] = value
     for block in delete:
         data[f"{block_prefix(data, block)}-DELETE"] = "on"
-    response = client.post(change_url(page), data)
+    response = client.post(change_url(page), {**data, **PUBLISH})
     assert response.status_code == 302, response.content.decode()[:2000]
     return response
 

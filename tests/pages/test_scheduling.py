@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pages.models import Page
-from tests.admin_forms import form_data
+from tests.admin_forms import PUBLISH, form_data
 
 from .conftest import FIBROMYALGIA_URL
 from .factories import PageFactory
@@ -99,7 +99,7 @@ def test_admin_schedules_a_page_and_lists_it_as_scheduled(admin_client, client, 
     url = reverse("admin:pages_page_change", args=[fibromyalgia.pk])
     data = form_data(admin_client.get(url), "page_form")
     data.update({"publish_at_0": "2099-01-01", "publish_at_1": "08:00:00"})
-    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, {**data, **PUBLISH}).status_code == 302
     assert client.get(FIBROMYALGIA_URL).status_code == 404
     listing = admin_client.get(reverse("admin:pages_page_changelist"))
     assert "Not yet (scheduled)" in listing.text
