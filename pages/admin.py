@@ -46,6 +46,7 @@ class BlockInline(SortableStackedInline):
 
     class Media:
         css = {"all": ("pages/admin/block_editor.css",)}
+        js = ("pages/admin/rich_text.js",)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Plain lists read once for every block form: no per-block query, and none of the
