@@ -56,7 +56,6 @@ _KIND_HELP = {
     ("faq", "text"): "The answer.",
     ("cta", "heading"): "Optional title.",
     ("cta", "button_target"): "Where the button takes the reader.",
-    ("cta", "button_page"): "",
     ("references", "heading"): "Optional title (“References” when blank).",
     ("references", "items"): (
         "One source per line, its https:// address (if any) at the end of the line."
