@@ -30,6 +30,7 @@ from .redirects import redirect_loop_check, redirect_target_validate
 
 class BlockInline(SortableStackedInline):
     model = Block
+    fk_name = "page"  # the page a block belongs to, not the one a button leads to
     form = BlockForm
     template = "admin/pages/page/block_inline.html"
     formset = BlockInlineFormSet
@@ -41,21 +42,43 @@ class BlockInline(SortableStackedInline):
         ("heading", "anchor"),
         "text",
         "items",
-        ("button_label", "button_target"),
+        ("button_label", "button_target", "button_page"),
         "image",
     )
 
     class Media:
         css = {"all": ("pages/admin/block_editor.css",)}
+        js = ("pages/admin/rich_text.js",)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Plain lists read once for every block form: no per-block query, and none of the
+        # add/change links that would repeat on every block.
         if db_field.name == "image":
-            # A plain list read once for every block form: no per-block query, and none of the
-            # add/change links that would repeat on every block.
             field = db_field.formfield(queryset=Image.objects.order_by("title"))
             field.choices = list(field.choices)
             return field
+        if db_field.name == "button_page":
+            field = db_field.formfield(queryset=Page.objects.order_by("url_path"))
+            field.choices = [("", "---------")] + [
+                (page.pk, _page_choice_label(page)) for page in field.queryset
+            ]
+            return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The pages an editor may link to from text, listed once above the blocks with their
+        # link codes (page:12), and offered beside the text being edited by rich_text.js.
+        formset.linkable_pages = [
+            (page.pk, _page_choice_label(page))
+            for page in Page.objects.order_by("url_path").only("title", "url_path", "status")
+        ]
+        return formset
+
+
+def _page_choice_label(page):
+    draft = "" if page.is_published else " – draft, not linked until published"
+    return f"{page.title} ({page.url_path}){draft}"
 
 
 class MedicalReviewFilter(admin.SimpleListFilter):

@@ -37,7 +37,7 @@ def reading_text(page, blocks):
     """The words a patient reads on the page, one paragraph per line."""
     parts = [page.title, page.meta_description]
     for block in blocks:
-        parts.extend([block.heading, block.text, *block.item_list])
+        parts.extend([block.heading, block.plain_text, *block.plain_item_list])
     return "\n".join(part.strip() for part in parts if part and part.strip())
 
 
@@ -54,7 +54,7 @@ def reading_grade(text):
 
 def key_points_text(block):
     """A key points box as it reads: one sentence a line."""
-    return "\n".join(block.item_list)
+    return "\n".join(block.plain_item_list)
 
 
 def page_findings(page, blocks, *, score=None):
@@ -77,7 +77,7 @@ def page_findings(page, blocks, *, score=None):
     findings.extend(_image_findings(page, blocks))
     findings.extend(_key_points_findings(blocks))
     for block in blocks:
-        for sentence in _sentences(block.text):
+        for sentence in _sentences(block.plain_text):
             words = len(sentence.split())
             if words > SENTENCE_MAX_WORDS:
                 findings.append(

@@ -25,6 +25,7 @@ BLOCK_FIELDS = (
     "items",
     "button_label",
     "button_target",
+    "button_page",
     "image",
 )
 
@@ -56,6 +57,10 @@ _KIND_HELP = {
     ("faq", "text"): "The answer.",
     ("cta", "heading"): "Optional title.",
     ("cta", "button_target"): "Where the button takes the reader.",
+    ("references", "heading"): "Optional title (“References” when blank).",
+    ("references", "items"): (
+        "One source per line, its https:// address (if any) at the end of the line."
+    ),
     ("callout", "heading"): "Optional title.",
     ("image", "text"): "Optional caption.",
 }
@@ -96,6 +101,10 @@ class BlockForm(forms.ModelForm):
         self.unused_fields = (
             set() if used is None else {n for n in BLOCK_FIELDS if n != "kind"} - set(used)
         )
+        if used is not None and self._value("button_target") != Block.Target.PAGE:
+            # The list of pages only for a button that leads to one: most lead to the form,
+            # and a long page has several.
+            self.unused_fields.add("button_page")
         for name in self.unused_fields:
             if name in self.fields:
                 self.fields[name].disabled = True
@@ -108,28 +117,37 @@ class BlockForm(forms.ModelForm):
                 if self.instance.pk
                 else "Choose the kind, then press “Save and continue editing” to fill it in."
             )
-        for name in ("kind", "heading_level", "button_target"):
+        for name in ("kind", "heading_level", "button_target", "button_page"):
             if name in self.fields:
                 field = self.fields[name]
                 field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.choices)
         # Last: reading a field's value makes its bound field, which copies the help text.
         for name in ("text", "items"):
             if name in self.fields and name not in self.unused_fields:
-                self.fields[name].widget.attrs["rows"] = _rows_for(self[name].value())
+                attrs = self.fields[name].widget.attrs
+                attrs["rows"] = _rows_for(self[name].value())
+                # Where rich_text.js offers the list of pages to link to.
+                attrs["data-rich-text"] = ""
 
     def _kind(self):
+        return self._value("kind") or self.fields["kind"].initial
+
+    def _value(self, name):
+        """A field's value as posted, else as saved."""
         if self.is_bound:
-            posted = self.data.get(self.add_prefix("kind"))
+            posted = self.data.get(self.add_prefix(name))
             if posted:
                 return posted
-        return self.instance.kind or self.fields["kind"].initial
+        return getattr(self.instance, name)
 
     def clean(self):
         cleaned = super().clean()
         if "kind" in self.changed_data:
             for name in self.unused_fields:
                 if name in cleaned:
-                    cleaned[name] = None if name in {"heading_level", "image"} else ""
+                    cleaned[name] = (
+                        None if name in {"heading_level", "image", "button_page"} else ""
+                    )
         return cleaned
 
 

@@ -1,7 +1,8 @@
 """What patients read: pages made of ordered, typed blocks, and the clinic's site settings.
 
 Every word on a public page comes from these models, so the clinic's editors can change it in
-the admin without a deploy. Editor text is stored as plain text and escaped on output.
+the admin without a deploy. Editor text is stored as typed: plain text with the small markup
+of `richtext` (bold, italic, links), escaped and rendered by that module on output.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from solo.models import SingletonModel
 
+from . import richtext
 from .addresses import url as address
 from .images import validate_image_upload
 from .redirects import redirect_record_move
@@ -476,6 +478,10 @@ class BlockQuerySet(models.QuerySet):
 
 
 KEY_POINTS_TITLE = "Key points"
+REFERENCES_TITLE = "References"
+
+# Where the markup of `richtext` (bold, italic, links) is read: every block's text and items.
+RICH_TEXT_FIELDS = ("text", "items")
 
 
 class BlockContent:
@@ -487,16 +493,36 @@ class BlockContent:
         return [line.strip() for line in self.items.splitlines() if line.strip()]
 
     @property
-    def target_url(self):
+    def plain_text(self):
+        """The text as a reader sees it, without markup."""
+        return richtext.plain_text(self.text)
+
+    @property
+    def plain_item_list(self):
+        return [richtext.plain_text(item) for item in self.item_list]
+
+    @property
+    def reference_list(self):
+        return [richtext.reference(item) for item in self.item_list]
+
+    def target_url(self, pages):
+        """Where a call to action's button leads: the consultation form, or a page of the site
+        if it is live (`pages`: the live pages by number), else "" (no button)."""
         if self.button_target == self.Target.CONSULTATION_REQUEST:
             return address("consultations:request_create")
+        if self.button_target == self.Target.PAGE:
+            page = pages.get(self.button_page_id)
+            return page.url_path if page is not None else ""
         return ""
 
     @property
     def starts_section(self):
-        """Sections listed under “On this page”: H2 headings and titled calls to action."""
+        """Sections listed under “On this page”: H2 headings, references lists (under their
+        own H2) and titled calls to action."""
         if self.kind == self.Kind.HEADING:
             return self.heading_level == self.Level.H2
+        if self.kind == self.Kind.REFERENCES:
+            return True
         return self.kind == self.Kind.CALL_TO_ACTION and bool(self.heading)
 
     @property
@@ -509,8 +535,10 @@ class BlockContent:
 
     @property
     def title_or_default(self):
-        """A key points box's title: the editor's, or the plain default."""
-        return self.heading or KEY_POINTS_TITLE
+        """A key points box's or references list's title: the editor's, or the plain default."""
+        if self.heading:
+            return self.heading
+        return REFERENCES_TITLE if self.kind == self.Kind.REFERENCES else KEY_POINTS_TITLE
 
 
 # The fields each kind of block uses; the block editor shows only these. A kind not listed
@@ -520,11 +548,12 @@ BLOCK_KIND_FIELDS = {
     "paragraph": ("text",),
     "list": ("text", "items"),
     "faq": ("heading", "text"),
-    "cta": ("heading", "text", "button_label", "button_target"),
+    "cta": ("heading", "text", "button_label", "button_target", "button_page"),
     "callout": ("heading", "text"),
     "contact": (),
     "image": ("image", "text"),
     "key_points": ("heading", "anchor", "items"),
+    "references": ("heading", "anchor", "items"),
 }
 
 
@@ -541,6 +570,7 @@ class Block(BlockContent, models.Model):
         CONTACT = "contact", "Clinic contact details (from site settings)"
         IMAGE = "image", "Image"
         KEY_POINTS = "key_points", "Key points (short list in a box under the page heading)"
+        REFERENCES = "references", "References (numbered list of sources)"
 
     class Level(models.IntegerChoices):
         H2 = 2, "Section heading (H2)"
@@ -548,6 +578,7 @@ class Block(BlockContent, models.Model):
 
     class Target(models.TextChoices):
         CONSULTATION_REQUEST = "consultation", "Consultation request form"
+        PAGE = "page", "A page of this site"
 
     page = models.ForeignKey(Page, related_name="blocks", on_delete=models.CASCADE)
     position = models.PositiveIntegerField("order", default=0, db_index=True)
@@ -570,7 +601,8 @@ class Block(BlockContent, models.Model):
         blank=True,
         help_text=(
             "Heading: its text. FAQ: the question. Call to action and callout: an optional title. "
-            "Key points: an optional title (“Key points” when blank)."
+            "Key points and references: an optional title (“Key points” or “References” when "
+            "blank)."
         ),
     )
     anchor = models.SlugField(
@@ -587,7 +619,9 @@ class Block(BlockContent, models.Model):
         blank=True,
         help_text=(
             "Paragraph: the paragraph. Bulleted list: an optional sentence introducing the list. "
-            "FAQ: the answer. Call to action and callout: the message. Image: an optional caption."
+            "FAQ: the answer. Call to action and callout: the message. Image: an optional caption. "
+            "Write **bold**, *italic* and links: [words](https://…), [words](page:12) for a "
+            "page of this site, [words](tel:+15125550123), [words](mailto:…)."
         ),
     )
     items = models.TextField(
@@ -596,7 +630,8 @@ class Block(BlockContent, models.Model):
         help_text=(
             "Bulleted lists and key points only: one item per line. Key points are three to "
             "five short, plain sentences that sum up the page; put the block first so it "
-            "shows under the page heading."
+            "shows under the page heading. References: one source per line, its https:// "
+            "address (if any) at the end of the line. Bold, italic and links as in “text”."
         ),
     )
     button_label = models.CharField(
@@ -611,6 +646,18 @@ class Block(BlockContent, models.Model):
         choices=Target.choices,
         blank=True,
         help_text="Call to action only: where the button takes the reader.",
+    )
+    button_page = models.ForeignKey(
+        Page,
+        verbose_name="page the button leads to",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text=(
+            "Call to action leading to a page of this site: the page. The button follows the "
+            "page if its address changes, and is left out while the page is not published."
+        ),
     )
 
     image = models.ForeignKey(
@@ -639,11 +686,14 @@ class Block(BlockContent, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {(self.heading or self.text)[:60]}"
+        return f"{self.get_kind_display()}: {(self.heading or self.plain_text)[:60]}"
 
     def save(self, *args, **kwargs):
         if self.takes_anchor and not self.anchor:
-            fallback = "key-points" if self.kind == self.Kind.KEY_POINTS else "section"
+            fallback = {
+                self.Kind.KEY_POINTS: "key-points",
+                self.Kind.REFERENCES: "references",
+            }.get(self.kind, "section")
             self.anchor = self._free_anchor(slugify(self.heading)[:70] or fallback)
         super().save(*args, **kwargs)
 
@@ -665,8 +715,14 @@ class Block(BlockContent, models.Model):
             errors["items"] = "A bulleted list needs at least one item (one per line)."
         if kind == self.Kind.KEY_POINTS and not self.item_list:
             errors["items"] = "Key points need at least one point (one per line)."
-        if kind not in (self.Kind.LIST, self.Kind.KEY_POINTS) and self.items.strip():
-            errors["items"] = "Only bulleted lists and key points have items; clear this field."
+        if kind == self.Kind.REFERENCES and not self.item_list:
+            errors["items"] = "A references list needs at least one source (one per line)."
+        if kind not in (self.Kind.LIST, self.Kind.KEY_POINTS, self.Kind.REFERENCES) and (
+            self.items.strip()
+        ):
+            errors["items"] = (
+                "Only bulleted lists, key points and references have items; clear this field."
+            )
         if kind == self.Kind.FAQ:
             if not self.heading.strip():
                 errors["heading"] = "An FAQ needs its question."
@@ -677,14 +733,48 @@ class Block(BlockContent, models.Model):
                 errors["button_label"] = "A call to action needs the words for its button."
             if not self.button_target:
                 errors["button_target"] = "Choose where the button leads."
+            elif self.button_target == self.Target.PAGE and self.button_page_id is None:
+                errors["button_page"] = "Choose the page the button leads to."
+        if self.button_target != self.Target.PAGE:
+            # The page is kept only while the button leads to one.
+            self.button_page = None
         if kind == self.Kind.CALLOUT and not self.text.strip():
             errors["text"] = "A callout needs its message."
         if kind == self.Kind.IMAGE and self.image_id is None:
             errors["image"] = "Choose the image to show."
         if kind != self.Kind.IMAGE and self.image_id is not None:
             errors["image"] = "Only image blocks show an image; clear this field."
+        for name, problems in self._link_problems().items():
+            errors.setdefault(name, []).extend(problems)
         if errors:
             raise ValidationError(errors)
+
+    def _link_problems(self):
+        """Links the editor may not use, by field: schemes other than https, tel: and mailto:,
+        and pages that do not exist."""
+        found, page_ids = {}, {}
+        for name in RICH_TEXT_FIELDS:
+            problems, ids = richtext.link_problems(getattr(self, name))
+            if self.kind == self.Kind.REFERENCES and name == "items":
+                problems += richtext.reference_problems(self.item_list)
+            found[name] = [ValidationError(p, code="link_not_allowed") for p in problems]
+            page_ids[name] = ids
+        wanted = set().union(*page_ids.values())
+        existing = (
+            set(Page.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+            if wanted
+            else set()
+        )
+        for name, ids in page_ids.items():
+            for missing in sorted(ids - existing):
+                found[name].append(
+                    ValidationError(
+                        f"There is no page with the code page:{missing}: choose a page from "
+                        "the list of pages and copy its code.",
+                        code="link_to_missing_page",
+                    )
+                )
+        return {name: problems for name, problems in found.items() if problems}
 
     def _free_anchor(self, base):
         """`base`, or `base-2`, `base-3`… when another block of the page already uses it."""

@@ -99,8 +99,8 @@ def block_text(block):
     lines = [f"[{kind}]"]
     if block.heading:
         lines.append(block.heading)
-    lines.extend(line for line in block.text.splitlines() if line.strip())
-    lines.extend(f"• {item}" for item in block.item_list)
+    lines.extend(line for line in block.plain_text.splitlines() if line.strip())
+    lines.extend(f"• {item}" for item in block.plain_item_list)
     if block.button_label:
         lines.append(f"Button: {block.button_label}")
     image_id = getattr(block, "image_id", None)

@@ -20,11 +20,12 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Exists, Func, OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from . import richtext
 from .models import Block, Page
 
 MAX_QUERY_LENGTH = 200
@@ -76,9 +77,33 @@ def search_pages(query, *, limit=MAX_RESULTS):
     return _search_simple(query, limit)
 
 
+class _RegexpReplaceAll(Func):
+    """PostgreSQL's regexp_replace(text, pattern, replacement, 'g')."""
+
+    function = "REGEXP_REPLACE"
+    output_field = TextField()
+
+    def __init__(self, expression, pattern, replacement):
+        super().__init__(expression, Value(pattern), Value(replacement), Value("g"))
+
+
+def _without_markup(field):
+    """A text field as readers see it: a link's words without its target, no asterisks (the
+    same pattern as richtext's, which PostgreSQL's regular expressions read alike)."""
+    words = _RegexpReplaceAll(field, richtext.LINK_PATTERN, r"\1")
+    return Replace(words, Value("*"), Value(""), output_field=TextField())
+
+
 def _body_text():
-    """All of a page's block text, in reading order, as one string."""
-    text = Concat("heading", Value("\n"), "text", Value("\n"), "items", output_field=TextField())
+    """All of a page's block text, in reading order, as one string, without markup."""
+    text = Concat(
+        "heading",
+        Value("\n"),
+        _without_markup("text"),
+        Value("\n"),
+        _without_markup("items"),
+        output_field=TextField(),
+    )
     blocks = (
         Block.objects.filter(page=OuterRef("pk"))
         .order_by()
@@ -160,8 +185,13 @@ def _search_simple(query, limit):
     scored = []
     for page in pages:
         body = "\n".join(
-            part for block in page.blocks.all() for part in (block.heading, block.text, block.items)
+            part
+            for block in page.blocks.all()
+            for part in (block.heading, block.plain_text, richtext.plain_text(block.items))
         )
+        readable = f"{page.title}\n{page.meta_description}\n{page.summary}\n{body}".lower()
+        if not all(any(v in readable for v in spelling_variants(t)) for t in typed):
+            continue  # matched only inside a link's address, which readers do not see
         score = sum(
             3 * page.title.lower().count(term)
             + 2 * (page.meta_description + page.summary).lower().count(term)

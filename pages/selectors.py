@@ -41,6 +41,7 @@ _BODY_BLOCK_FIELDS = (
     "items",
     "button_label",
     "button_target",
+    "button_page",
 )
 
 
@@ -208,6 +209,7 @@ class BodyBlock(BlockContent):
     items: str
     button_label: str
     button_target: str
+    button_page_id: int | None
     image: Image | None
 
 
@@ -230,6 +232,22 @@ def page_body(page):
         )
         for row in rows
     ]
+
+
+def blocks_linking_to_page(page):
+    """The pages with a block linking to `page`: in text or list items (`[words](page:12)`) or
+    by a call to action's button. For the editor deciding whether to unpublish or delete it."""
+    code = f"(page:{page.pk})"  # the closing bracket keeps page:1 from matching page:12
+    return (
+        Page.objects.filter(
+            Q(blocks__text__contains=code)
+            | Q(blocks__items__contains=code)
+            | Q(blocks__button_target=Block.Target.PAGE, blocks__button_page=page)
+        )
+        .exclude(pk=page.pk)
+        .distinct()
+        .order_by("url_path")
+    )
 
 
 def _image_from_row(values):

@@ -144,7 +144,7 @@ def faq_page(*, faqs, canonical_url):
             {
                 "@type": "Question",
                 "name": block.heading,
-                "acceptedAnswer": {"@type": "Answer", "text": block.text},
+                "acceptedAnswer": {"@type": "Answer", "text": block.plain_text},
             }
             for block in faqs
         ],

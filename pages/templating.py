@@ -22,6 +22,7 @@ from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup, escape
 
+from pages import richtext
 from pages.addresses import absolute_url, url
 from pages.models import Block
 from pages.selectors import SiteTree
@@ -209,6 +210,8 @@ def environment(**options):
         iso=iso,
         time=time,
         linebreaksbr=linebreaksbr,
+        rich=richtext.render,
+        reference=richtext.reference_html,
         pluralize=defaultfilters.pluralize,
         sections=sections,
         lead_and_rest=lead_and_rest,

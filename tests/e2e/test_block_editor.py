@@ -66,3 +66,24 @@ def test_each_block_shows_only_its_kinds_fields_and_gets_the_new_ones_on_a_chang
     assert _field_visible(block, "button_label") and _field_visible(block, "button_target")
     assert "needs the words for its button" in block.inner_text()
     assert block.locator("select[name$='-heading_level']").count() == 0
+
+
+def test_the_link_picker_inserts_a_pages_link_code_at_the_cursor(editor_page, site):
+    from pages.models import Block, Page
+
+    fibromyalgia = _open_fibromyalgia(editor_page, site)
+    about = Page.objects.get(url_path="/about/")
+    paragraph = fibromyalgia.blocks.filter(kind=Block.Kind.PARAGRAPH).first()
+    block = editor_page.locator(f".inline-related:has(input[name$='-id'][value='{paragraph.pk}'])")
+    text = block.locator("textarea[name$='-text']")
+    picker = editor_page.locator("#rich-link-picker")
+    assert not picker.is_visible()  # until a text is being edited
+
+    text.click()
+    text.press("Control+End")
+    text.type(" See ")
+    assert block.locator("#rich-link-picker").is_visible()  # beside the text being edited
+    picker.locator("select").select_option(str(about.pk))
+    picker.get_by_role("button", name="Insert the link at the cursor").click()
+
+    assert text.input_value() == f"{paragraph.text} See [About the clinic](page:{about.pk})"

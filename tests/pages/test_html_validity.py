@@ -67,6 +67,19 @@ def public_documents(clinic_content, client):
     fibromyalgia = Page.objects.get(url_path="/conditions/fibromyalgia/")
     fibromyalgia.hero_image = stored_image(alt_text="A calm infusion room", size=(1600, 900))
     fibromyalgia.save()
+    about = Page.objects.get(url_path="/about/")
+    fibromyalgia.blocks.create(
+        kind="paragraph",
+        position=0,
+        text=f"**Bold**, *italic*, [a page](page:{about.pk}), [a site](https://example.org/),\n"
+        "[a phone](tel:+15125550123) and [an address](mailto:care@example.org).",
+    )
+    fibromyalgia.blocks.create(
+        kind="references", position=1000, items="A source https://example.org/\nAnother"
+    )
+    fibromyalgia.blocks.create(
+        kind="cta", position=1001, button_label="About", button_target="page", button_page=about
+    )
     weekday_windows(StaffFactory(), start=datetime.time(8), end=datetime.time(18), days=range(7))
     ConsultationTypeFactory()
     ConsultationTypeFactory(name="Video consultation", slug="video", mode="video")
@@ -94,6 +107,7 @@ def test_every_public_page_and_the_form_with_errors_pass_the_nu_html_checker(
     shown = "".join(html for _name, html in public_documents)
     assert 'name="slot"' in shown and 'name="type"' in shown  # times and the type chooser
     assert "<picture" in shown  # a page with an image
+    assert "<ol>" in shown and 'rel="noopener noreferrer"' in shown  # references, rich text
     assert nu_errors(public_documents, tmp_path) == {}
 
 
