@@ -310,7 +310,8 @@ class PageLinks:
 
 def pages_linking_to(page):
     """The menus that list `page`, its sub-pages (which lose their parent in breadcrumbs and
-    listings), and the other pages whose blocks link to its address in their text."""
+    listings), and the other pages whose blocks link to it: by a stored page link or a call to
+    action (blocks_linking_to_page), or by its address typed in their text."""
     menus = []
     if page.show_in_menu:
         menus.append("Main menu")
@@ -332,6 +333,10 @@ def pages_linking_to(page):
         )
         ids = {row[0] for row in candidates if any(exact.search(text) for text in row[1:])}
         linking_pages = list(Page.objects.filter(pk__in=ids).order_by("url_path"))
+    by_link = list(blocks_linking_to_page(page))
+    known = {linking.pk for linking in linking_pages}
+    linking_pages += [linking for linking in by_link if linking.pk not in known]
+    linking_pages.sort(key=lambda linking: linking.url_path)
     return PageLinks(menus=menus, children=children, linking_pages=linking_pages)
 
 

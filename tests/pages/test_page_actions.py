@@ -42,6 +42,25 @@ def test_pages_linking_to_names_menus_children_and_pages_linking_in_their_text(c
     assert [page.title for page in links.linking_pages] == ["About ketamine"]
 
 
+def test_pages_linking_to_names_pages_linking_by_a_stored_link_or_a_call_to_action(conditions):
+    home = Page.objects.get(url_path="/")
+    in_text = PageFactory(title="Treatments", slug="treatments", parent=home)
+    BlockFactory(page=in_text, text=f"See [what we treat](page:{conditions.pk}).")
+    button = PageFactory(title="Costs", slug="costs", parent=home)
+    BlockFactory(
+        page=button,
+        kind=Block.Kind.CALL_TO_ACTION,
+        text="",
+        button_label="What we treat",
+        button_target=Block.Target.PAGE,
+        button_page=conditions,
+    )
+
+    titles = [page.title for page in pages_linking_to(conditions).linking_pages]
+
+    assert titles == ["About ketamine", "Costs", "Treatments"]
+
+
 def test_unpublish_asks_first_naming_the_menus_and_pages_that_link_to_it(conditions, editor_client):
     response = editor_client.get(unpublish_url(conditions))
 

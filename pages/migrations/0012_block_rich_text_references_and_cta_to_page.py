@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0010_content_keys'),
+        ('pages', '0011_page_drafts'),
     ]
 
     operations = [
