@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from pages.models import Block, Page
-from tests.admin_forms import block_prefix, change_url, form_data
+from tests.admin_forms import PUBLISH, block_prefix, change_url, form_data
 
 from .conftest import FIBROMYALGIA_URL
 
@@ -107,7 +107,7 @@ def test_an_editor_points_a_call_to_action_at_a_page_chosen_from_a_list(
     data = form_data(response, "page_form")
     data[f"{prefix}-button_page"] = str(about.pk)
 
-    response = editor_client.post(change_url(fibromyalgia), data)
+    response = editor_client.post(change_url(fibromyalgia), {**data, **PUBLISH})
 
     assert response.status_code == 302, response.content.decode()[:2000]
     cta.refresh_from_db()
