@@ -18,12 +18,15 @@ from django.template.defaultfilters import timesince
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.views.decorators.debug import sensitive_post_parameters
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
+from booking.models import BookingEmailKind
 from booking.selectors import booking_link_state, bookings_for_request
-from outbox.selectors import outbound_email_delivery_state
+from outbox.selectors import outbound_email_delivery_state, outbound_emails_regarding
+from outbox.services import regarding_key
 
 from . import search, services
 from .admin_forms import (
@@ -35,7 +38,13 @@ from .admin_forms import (
     TransitionForm,
 )
 from .answers import ANSWER_GROUPS
-from .models import ConsultationNote, ConsultationRequest, PatientMessage, PatientMessageTemplate
+from .models import (
+    ConsultationNote,
+    ConsultationRequest,
+    EmailKind,
+    PatientMessage,
+    PatientMessageTemplate,
+)
 from .selectors import (
     consultation_request_callback_q,
     consultation_request_is_overdue,
@@ -571,7 +580,30 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             "patient_messages": [
                 (message, outbound_email_delivery_state(message.outbound_email)) for message in sent
             ],
+            "patient_emails": self._patient_emails(obj),
         }
+
+    # Staff alerts go to staff; messages from this page have their own table above.
+    NOT_PATIENT_EMAILS = (
+        EmailKind.STAFF_ALERT,
+        BookingEmailKind.STAFF_ALERT,
+        EmailKind.PATIENT_MESSAGE,
+    )
+
+    def _patient_emails(self, obj):
+        """The mails the site queued to the patient about this request, with their delivery."""
+        labels = dict(EmailKind.choices) | dict(BookingEmailKind.choices)
+        emails = outbound_emails_regarding(
+            regarding_key(obj), exclude_kinds=self.NOT_PATIENT_EMAILS
+        )
+        return [
+            (
+                email,
+                capfirst(labels.get(email.kind, email.kind).removeprefix("Patient: ")),
+                outbound_email_delivery_state(email),
+            )
+            for email in emails
+        ]
 
     # --- The workflow's forms, each posting to its own URL ------------------------------------
 

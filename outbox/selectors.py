@@ -68,3 +68,25 @@ def outbox_health():
     return OutboxHealth(
         pending=totals["pending"], oldest_pending_at=totals["oldest"], failed=totals["failed"]
     )
+
+
+def outbound_emails_regarding(regarding, *, exclude_kinds=()):
+    """The mails queued about one row (see OutboundEmail.regarding), oldest first.
+
+    Only what staff may read beside a request: never the recipients or the body.
+    """
+    return (
+        OutboundEmail.objects.filter(regarding=regarding)
+        .exclude(kind__in=exclude_kinds)
+        .only(
+            "kind",
+            "subject",
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "created_at",
+            "sent_at",
+        )
+        .order_by("created_at", "pk")
+    )

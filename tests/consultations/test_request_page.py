@@ -14,6 +14,7 @@ from booking import services as booking_services
 from booking.models import Booking, BookingInvitation
 from consultations.models import ConsultationRequest, PatientMessage
 from outbox.models import OutboundEmail
+from outbox.services import outbound_email_queue, regarding_key
 from tests.booking.factories import BookingFactory, StaffFactory
 
 from .factories import ConsultationRequestFactory
@@ -240,3 +241,31 @@ def test_staff_who_may_not_message_patients_cannot_send_a_link_and_the_refusal_i
         action=AuditEntry.Action.DENIED, actor=clinician, reference=request.reference
     ).exists()
     assert not BookingInvitation.objects.exists()
+
+
+def test_request_page_shows_the_delivery_of_each_email_the_site_sent_the_patient(
+    coordinator_client,
+):
+    request = ConsultationRequestFactory()
+    about = regarding_key(request)
+    for kind in ("patient_ack", "staff_alert", "booking_reminder"):
+        outbound_email_queue(
+            kind=kind, recipients=[request.email], subject="Subject", body="Body", regarding=about
+        )
+    outbound_email_queue(
+        kind="patient_ack", recipients=["someone@example.com"], subject="S", body="B"
+    )
+    OutboundEmail.objects.filter(kind="booking_reminder").update(
+        status=OutboundEmail.Status.FAILED, attempts=5
+    )
+    OutboundEmail.objects.filter(kind="patient_ack", regarding=about).update(
+        status=OutboundEmail.Status.SENT, attempts=1, sent_at=timezone.now()
+    )
+
+    rows = page(coordinator_client.get(change_url(request))).select("#patient-emails tbody tr")
+
+    cells = [[td.get_text(" ", strip=True) for td in row.find_all("td")[1:]] for row in rows]
+    assert [what for what, _ in cells] == ["Patient acknowledgement", "Reminder the day before"]
+    assert cells[0][1].startswith("sent (")
+    assert cells[1][1] == "failed after 5 attempts"
+    assert request.email not in str(rows)
