@@ -156,12 +156,13 @@ class PageAdminForm(forms.ModelForm):
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     changes_publish_at = forms.SplitDateTimeField(
-        label="publish the changes at",
+        label="Publish the changes at",
         required=False,
         widget=AdminSplitDateTime,
+        # One line at desktop width: the fibromyalgia edit form has a height budget.
         help_text=(
-            "Published pages only. Saved changes stay a draft, and the live page stays as it "
-            "is, until you press “Publish changes” or until this time (clinic time, Central)."
+            "Published pages only. Saved changes wait as a draft until you press “Publish "
+            "changes” or until this time (clinic time, Central)."
         ),
     )
 

@@ -4,9 +4,11 @@ from django.db import migrations
 
 from pages.roles import grant_content_editor
 
+MODELS = ("medicalreviewer",)
+
 
 def grant(apps, schema_editor):
-    grant_content_editor(apps, "pages", ["medicalreviewer"])
+    grant_content_editor(apps, "pages", MODELS)
 
 
 class Migration(migrations.Migration):

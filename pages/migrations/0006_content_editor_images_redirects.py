@@ -4,10 +4,13 @@ from django.db import migrations
 
 from pages.roles import grant_content_editor
 
+MODELS = ("image",)
+REDIRECTS_MODELS = ("redirect",)
+
 
 def grant(apps, schema_editor):
-    grant_content_editor(apps, "pages", ["image"])
-    grant_content_editor(apps, "redirects", ["redirect"])
+    grant_content_editor(apps, "pages", MODELS)
+    grant_content_editor(apps, "redirects", REDIRECTS_MODELS)
 
 
 class Migration(migrations.Migration):

@@ -9,6 +9,8 @@ import importlib
 
 from django.contrib.auth.models import Group, Permission
 
+from pages.roles import ACTIONS, CONTENT_EDITOR
+
 # Every migration that grants a role permissions: the app the permissions belong to now, the
 # migration, and the name of its list. Booking 0003 grants none.
 ROLE_GRANTS = [
@@ -24,6 +26,16 @@ ROLE_GRANTS = [
         "booking.migrations.0004_calendar_closures_and_worded_rules",
         "ROLE_CALENDAR_PERMISSIONS",
     ),
+]
+
+
+# The Content editor's migrations grant every action on whole models (pages.roles): the app
+# the permissions belong to, the migration, and the name of its list of models.
+CONTENT_EDITOR_GRANTS = [
+    ("pages", "pages.migrations.0002_content_editor_group", "MODELS"),
+    ("pages", "pages.migrations.0004_content_editor_reviews", "MODELS"),
+    ("pages", "pages.migrations.0006_content_editor_images_redirects", "MODELS"),
+    ("redirects", "pages.migrations.0006_content_editor_images_redirects", "REDIRECTS_MODELS"),
 ]
 
 
@@ -44,6 +56,13 @@ def role_permissions(role):
             content_type__app_label=app_label,
             codename__in=_codenames(importlib.import_module(module), name, role),
         )
+    if role == CONTENT_EDITOR:
+        for app_label, module, name in CONTENT_EDITOR_GRANTS:
+            models = getattr(importlib.import_module(module), name)
+            granted |= Permission.objects.filter(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for model in models for action in ACTIONS],
+            )
     return granted
 
 

@@ -47,6 +47,25 @@ def test_fibromyalgia_edit_form_is_short(editor_page, site):
     assert height < HEIGHT_BUDGET_PX
 
 
+def test_the_formatting_help_sits_in_the_blocks_heading_and_opens_from_the_keyboard(
+    editor_page, site
+):
+    _open_fibromyalgia(editor_page, site)
+    heading = editor_page.locator("#blocks-heading").bounding_box()
+    summary = editor_page.get_by_text("Formatting: bold, italic, links")
+    help_box = summary.bounding_box()
+    assert heading["y"] <= help_box["y"] and help_box["y"] + help_box["height"] <= (
+        heading["y"] + heading["height"]
+    )
+    syntax = editor_page.locator("#rich-text-help .rich-text-syntax")
+    assert not syntax.is_visible()
+
+    summary.focus()
+    editor_page.keyboard.press("Enter")
+
+    assert syntax.is_visible() and "**words**" in syntax.inner_text()
+
+
 def test_each_block_shows_only_its_kinds_fields_and_gets_the_new_ones_on_a_change_of_kind(
     editor_page, site
 ):

@@ -12,7 +12,7 @@ from .roles import patient_message_templates_seed, role_permissions
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role", ["Intake coordinator", "Clinician"])
+@pytest.mark.parametrize("role", ["Intake coordinator", "Clinician", "Content editor"])
 def test_rebuilt_role_holds_exactly_the_migrated_groups_permissions(role):
     migrated = set(Group.objects.get(name=role).permissions.all())
 

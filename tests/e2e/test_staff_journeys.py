@@ -11,17 +11,9 @@ COORDINATOR_PASSWORD = "a-long-coordinator-passphrase"
 
 
 def _content_editor(django_user_model):
-    """A member of the “Content editor” role, made here because live-server tests start from
-    an emptied database (the migration's group is gone; permissions are made again)."""
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name="Content editor")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="pages",
-            content_type__model__in=["page", "block", "sitesettings"],
-        )
-    )
+    """A member of the “Content editor” role. The emptied database has lost the group, so it
+    is made again from the permission lists of the migrations that grant it (roles.py)."""
+    group = role_rebuild("Content editor")
     user = django_user_model.objects.create_user(
         username="editor", password=EDITOR_PASSWORD, is_staff=True
     )

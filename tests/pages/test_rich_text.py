@@ -203,6 +203,9 @@ def test_the_editor_lists_every_page_with_its_link_code(editor_client, fibromyal
     html = BeautifulSoup(editor_client.get(change_url(fibromyalgia)).content, "html.parser")
 
     help_panel = html.select_one("#rich-text-help")
+    # Closed until asked for, behind a one-line summary: the block list stays short.
+    assert help_panel.name == "details" and not help_panel.has_attr("open")
+    assert help_panel.summary.get_text(strip=True) == "Formatting: bold, italic, links"
     assert f"page:{about.pk}" in help_panel.get_text()
     assert "**words**" in help_panel.get_text()
     picker = html.select_one("#rich-link-picker select")
