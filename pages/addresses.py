@@ -12,6 +12,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 
+from .languages import SOURCE_LANGUAGE
+
 
 @functools.cache
 def _address(script_prefix, viewname):
@@ -23,6 +25,14 @@ def url(viewname, *args, **kwargs):
     if args or kwargs:
         return reverse(viewname, args=args or None, kwargs=kwargs or None)
     return _address(get_script_prefix(), viewname)
+
+
+def page_path(url_path, language):
+    """A page's public address: its stored address (which never carries a language), under
+    /<language>/ for a language other than English (/es/condiciones/ for "/condiciones/")."""
+    if not language or language == SOURCE_LANGUAGE:
+        return url_path
+    return f"/{language}{url_path}"
 
 
 def absolute_url(path):

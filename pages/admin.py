@@ -24,6 +24,7 @@ from solo.admin import SingletonModelAdmin
 
 from . import checks, drafts, revisions, selectors, services, views
 from .forms import BlockForm, BlockInlineFormSet, PageAdminForm
+from .languages import SOURCE_LANGUAGE
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
 from .redirects import redirect_loop_check, redirect_target_validate
 
@@ -185,6 +186,16 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             {"fields": ("medical_reviewer", "last_reviewed_on", "next_review_due")},
         ),
         (
+            "Language",
+            {
+                "fields": ("language", "translation_of"),
+                "description": (
+                    "A translation is a page of its own, with its own blocks, schedule and "
+                    "medical review, linked to the English page it translates."
+                ),
+            },
+        ),
+        (
             "Address and menus",
             {
                 "fields": (
@@ -210,6 +221,14 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         ),
         ("History", {"classes": ("collapse",), "fields": ("first_published_at", "updated_at")}),
     )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "translation_of":
+            # A translation's source is an English page, never another translation.
+            kwargs["queryset"] = Page.objects.filter(
+                language=SOURCE_LANGUAGE, translation_of__isnull=True
+            ).order_by("url_path")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         request.page_list_as_tree = True
@@ -730,6 +749,16 @@ class SiteSettingsAdmin(SingletonModelAdmin):
             },
         ),
         ("Notices on every page", {"fields": ("emergency_notice", "medical_disclaimer")}),
+        (
+            "Spanish",
+            {
+                "fields": ("hours_es", "emergency_notice_es", "medical_disclaimer_es"),
+                "description": (
+                    "What Spanish pages show instead of the English texts above. A blank "
+                    "field shows the English text."
+                ),
+            },
+        ),
     )
 
 

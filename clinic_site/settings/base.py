@@ -186,6 +186,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "America/Chicago"  # the clinic's own time zone; datetimes are stored in UTC
 USE_I18N = True
 USE_TZ = True
