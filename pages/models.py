@@ -611,7 +611,7 @@ class BlockContent:
             return address("consultations:request_create")
         if self.button_target == self.Target.PAGE:
             page = pages.get(self.button_page_id)
-            return page.url_path if page is not None else ""
+            return page.url if page is not None else ""
         return ""
 
     @property
