@@ -424,3 +424,37 @@ def page_tree_order():
         order[pk] = (len(order), depth)
         stack.extend((child, depth + 1) for child in reversed(children.get(pk, [])))
     return order
+
+
+@dataclass
+class TranslationState:
+    """A page of a translation pair as the admin shows it beside the other one."""
+
+    page: Page
+    older_than_source: bool
+
+
+def _last_saved_at(page):
+    """When the page, or its pending draft, was last saved."""
+    draft_saved = PageDraft.objects.filter(page_id=page.pk).values_list("saved_at", flat=True)
+    return max([page.updated_at, *draft_saved])
+
+
+def translation_is_older_than_source(translation, source):
+    """True when the source's published content changed after the translation was last
+    saved (its rows or its pending draft): the translation may no longer say the same."""
+    return source.updated_at > _last_saved_at(translation)
+
+
+def page_translations(page):
+    """For an English page: its translations, each with whether it is older than the page.
+    For a translation: its source alone, with whether the translation is older than it."""
+    if page.pk is None:
+        return []
+    if page.translation_of_id is not None:
+        source = page.translation_of
+        return [TranslationState(source, translation_is_older_than_source(page, source))]
+    return [
+        TranslationState(translation, translation_is_older_than_source(translation, page))
+        for translation in page.translations.order_by("language")
+    ]
