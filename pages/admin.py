@@ -607,7 +607,9 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
                     reverse("admin:pages_page_change", args=[state.page.pk]),
                     state.page.title,
                     _VISIBILITY_LABELS[state.page.visibility()],
-                    format_html(' <strong class="older-than-source">Older than its source</strong>')
+                    format_html(
+                        ' <strong class="older-than-source">{}</strong>', "Older than its source"
+                    )
                     if state.older_than_source
                     else "",
                 )
