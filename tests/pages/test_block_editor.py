@@ -62,9 +62,10 @@ def test_a_new_kind_missing_its_fields_comes_back_with_them_to_fill_in(editor_cl
 
 
 # The page and its blocks, the editor's session and rights, the lists the block fields offer
-# (read once for every block), the draft and the history, with a few to spare; a query per
-# block would break it on the fibromyalgia page alone.
-CHANGE_FORM_QUERIES = 25
+# (read once for every block), the draft and the history, the language section (the page's
+# translation and when each was last saved), with a few to spare; a query per block would
+# break it on the fibromyalgia page alone.
+CHANGE_FORM_QUERIES = 30
 
 
 def _change_form_queries(client, page):
