@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 CSS := static/css/site.css
 HOST := 127.0.0.1:8000
 
-.PHONY: run install css migrate content test lint check clean bench-admin serve
+.PHONY: run install css migrate content test lint check clean bench-admin serve messages
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,19 @@ $(CSS): node_modules/.installed $(wildcard static/scss/*.scss)
 
 css: $(CSS)
 
-install: $(INSTALLED) $(CSS)
+# The translations Django reads (locale/<lang>/LC_MESSAGES/django.mo), compiled from the .po
+# files in git by Babel (ops/messages.py); docs/i18n.md.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+$(MO): %.mo: %.po $(INSTALLED)
+	$(PY) -m ops.messages compile
+
+# New strings marked in the code and templates, merged into each .po for a translator.
+messages: $(INSTALLED)
+	$(PY) -m ops.messages extract
+	$(PY) -m ops.messages update
+
+install: $(INSTALLED) $(CSS) $(MO)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -76,4 +88,4 @@ bench-admin: install
 	DJANGO_SETTINGS_MODULE=clinic_site.settings.test $(PY) manage.py bench_triage_admin --count $${BENCH_ADMIN_COUNT:-100000}
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles $(CSS)
+	rm -rf $(VENV) node_modules staticfiles $(CSS) $(MO) locale/django.pot

@@ -1,8 +1,9 @@
 """A view's address, worked out once per process: `reverse()` walks the URLconf on every call,
 and a public page asks for the same few addresses on every visit.
 
-An address without arguments depends only on the URLconf and the script prefix the site runs
-under, so it is kept per prefix; tests that change the URLconf forget them.
+An address without arguments depends only on the URLconf, the script prefix the site runs
+under and the active language (/es/ for Spanish), so it is kept per prefix and language; tests
+that change the URLconf forget them.
 """
 
 import functools
@@ -11,10 +12,11 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 
 
 @functools.cache
-def _address(script_prefix, viewname):
+def _address(script_prefix, language, viewname):
     return reverse(viewname)
 
 
@@ -22,7 +24,13 @@ def url(viewname, *args, **kwargs):
     """`reverse(viewname, args=args, kwargs=kwargs)`, remembered when there are neither."""
     if args or kwargs:
         return reverse(viewname, args=args or None, kwargs=kwargs or None)
-    return _address(get_script_prefix(), viewname)
+    return _address(get_script_prefix(), get_language(), viewname)
+
+
+def language_home(language):
+    """The start of a public address in `language`, its home page: "/" for English (the
+    default language, unprefixed), "/es/" for Spanish."""
+    return "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
 
 
 def absolute_url(path):

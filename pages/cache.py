@@ -46,7 +46,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http.request import split_domain_port
 from django.urls import Resolver404, get_urlconf, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,8 @@ def site_frame_cached(load):
 
 
 def _cache_key(request):
+    # The path holds the language (/es/... is Spanish, the rest English, whatever the visitor's
+    # cookie or browser says), so each language's copy of a page has a key of its own.
     address = f"{request.scheme}://{split_domain_port(request.get_host())[0]}{request.path}"
     # "v2": stored as a CachedPage. A page an earlier release stored, in another shape, is
     # never read, so a deploy or a rollback cannot fail on the other's entries.
@@ -166,9 +168,12 @@ def _cache_key(request):
 def _routed_to_published_pages(urlconf, path_info):
     # Remembered per address: routing it again on every visit was a visible share of what a
     # cached page costs. Bounded, as anyone can type an address; keyed by the URLconf, which
-    # tests and per-request routing may change.
+    # tests and per-request routing may change. Routed in the address's own language, as the
+    # language middleware (which runs after this one) will: /es/... is Spanish, the rest English.
+    language = translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE
     try:
-        view = resolve(path_info, urlconf).func
+        with translation.override(language):
+            view = resolve(path_info, urlconf).func
     except Resolver404:
         return False
     return getattr(view, "serves_published_pages", False)

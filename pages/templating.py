@@ -9,13 +9,16 @@ the latter, exactly as Django's filters of the same name, and `iso` gives the sa
 import datetime
 import functools
 from typing import NamedTuple
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static as static_url
-from django.utils import dateformat
+from django.urls import translate_url
+from django.utils import dateformat, translation
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
@@ -23,7 +26,7 @@ from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup, escape
 
 from pages import richtext
-from pages.addresses import absolute_url, url
+from pages.addresses import absolute_url, language_home, url
 from pages.models import Block
 from pages.selectors import SiteTree
 from pages.structured_data import structured_data_script
@@ -192,17 +195,65 @@ def open_graph_image(request, image):
     )
 
 
+class LanguageLink(NamedTuple):
+    """The header's link to the site in another language."""
+
+    code: str
+    name: str  # the language's name in itself ("Español"), as a reader of it looks for
+    href: str
+
+
+def language_links(request, alternates=None):
+    """A link for each language but the active one, through the view that remembers the pick
+    (pages.views.language_choose). It leads to `alternates[code]` when the view knows the
+    page's own translation; else to the same address in that language for the site's fixed
+    views (search, the form), whose addresses differ only by the prefix; else to that
+    language's home, as an editor's page may have no translation."""
+    current = translation.get_language()
+    match = getattr(request, "resolver_match", None)
+    fixed_view = match is not None and not getattr(match.func, "serves_published_pages", False)
+    links = []
+    for code, name in settings.LANGUAGES:
+        if code == current:
+            continue
+        target = (alternates or {}).get(code)
+        if not target and fixed_view:
+            target = translate_url(request.path, code)
+        if not target or target == request.path:
+            target = language_home(code)
+        query = urlencode({"next": target}, safe="/")
+        links.append(LanguageLink(code, name, f"{url('language_choose', code)}?{query}"))
+    return links
+
+
 def environment(**options):
     options.pop("autoescape", None)
     options.pop("undefined", None)
+    extensions = [*options.pop("extensions", ()), "jinja2.ext.i18n"]
     # Like Django templates, a missing value prints nothing rather than failing the page.
-    env = Environment(autoescape=True, undefined=ChainableUndefined, **options)
+    env = Environment(
+        autoescape=True, undefined=ChainableUndefined, extensions=extensions, **options
+    )
+    # `{{ _("Text") }}`, `{{ _("Hello %(name)s", name=x) }}` and `{% trans %}` translate
+    # through Django's catalogues in the active language (docs/i18n.md). Newstyle: values are
+    # escaped as they are put in, and a literal percent sign is written "%%".
+    # `{% trans %}` blocks lose the whitespace that wraps them (ops/messages.py extracts alike).
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
     env.globals.update(
         static=static,
         url=url,
         picture_sources=picture_sources,
         open_graph_image=open_graph_image,
         structured_data=structured_data,
+        current_language=translation.get_language,
+        language_links=language_links,
     )
     env.filters.update(
         date=date,

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.sitemaps.views import sitemap
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_safe
 from staff.decorators import staff_only
 
 from . import selectors
-from .addresses import absolute_url
+from .addresses import absolute_url, language_home
 from .cache import cache_published_page
 from .forms import SearchForm
 from .search import MAX_QUERY_LENGTH, search_pages
@@ -93,12 +95,15 @@ def sitemap_xml(request):
 @require_safe
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    # The form itself may be found; what follows it belongs to one person. In each language.
+    private = ("consultation/sent/", "consultation/booking/", "search/")
     lines = [
         "User-agent: *",
-        # The form itself may be found; what follows it belongs to one person.
-        "Disallow: /consultation/sent/",
-        "Disallow: /consultation/booking/",
-        "Disallow: /search/",
+        *(
+            f"Disallow: {language_home(code)}{path}"
+            for code, _name in settings.LANGUAGES
+            for path in private
+        ),
         "",
         f"Sitemap: {sitemap_url}",
         "",
@@ -123,3 +128,30 @@ def database_unavailable(request):
     """The 503 page for a lost database (ops.middleware): the frame as last read."""
     selectors.site_frame_for_error_page(request, ask_the_database=False)
     return render(request, "503.html", status=503, using=PUBLIC_TEMPLATES)
+
+
+@never_cache
+@require_safe
+def language_choose(request, code):
+    """The header's language link: remember the visitor's pick in the `language` cookie, then
+    go to `next`, the page in that language (only a path on this site; else that language's
+    home). The cookie is set here and nowhere else: no address is ever chosen by a guess."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language")
+    target = request.GET.get("next", "")
+    if not (
+        target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=set())
+    ):
+        target = language_home(code)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -1,6 +1,17 @@
 import pytest
+from django.utils import translation
 
 from pages.services import clinic_content_load
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """Each test starts in English, as a request to an unprefixed address does. A request to a
+    Spanish address leaves Spanish active in the thread (the language middleware activates,
+    and the next request activates again); reverse() after it gives /es/ addresses."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

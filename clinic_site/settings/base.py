@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # ahead of the session, sign-in and CSRF work it makes unnecessary (pages/cache.py).
     "pages.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the address: /es/... Spanish, anything else English (clinic_site/urls.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -185,9 +187,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Chicago"  # the clinic's own time zone; datetimes are stored in UTC
 USE_I18N = True
+# English at the addresses the site always had, Spanish under /es/ (clinic_site/urls.py);
+# the address alone decides, never a guess from the browser (docs/i18n.md). Staff screens stay
+# English. The catalogue is locale/es/LC_MESSAGES/django.po, compiled by `make install`.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Set only when a visitor picks a language with the header's link (pages.views.language_choose),
+# and declared in the privacy notice; it moves no one away from the address they opened.
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -328,7 +341,7 @@ LOG_FILTERS = {
     "redact_phi": {
         "()": "phi.logging.RedactPHIFilter",
         "keys": ANSWER_FIELDS,
-        "paths": ["/consultation/"],
+        "paths": ["/consultation/", "/es/consultation/"],
         "loggers": ["consultations", "booking", "outbox"],
         "path_redactions": LOG_PATH_REDACTIONS,
     },
