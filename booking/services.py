@@ -34,7 +34,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from outbox.services import outbound_email_queue, outbound_email_withdraw, regarding_key
 from pages.models import SiteSettings
-from pages.templating import PUBLIC_TEMPLATES, long_date
+from pages.templating import PUBLIC_TEMPLATES
 
 from .models import (
     MANAGE_SCHEDULES,
@@ -43,7 +43,6 @@ from .models import (
     BookingEmailKind,
     BookingInvitation,
     BookingSettings,
-    ConsultationType,
     availability_overlap,
     availability_overlap_message,
 )
@@ -591,20 +590,11 @@ _SUBJECTS = {
         "We received your new consultation time ({reference})"
     ),
 }
-#: How a consultation happens, in the patient's words: a type's name is the clinic's English.
-_MODE_LABELS = {
-    ConsultationType.Mode.PHONE: gettext_lazy("Phone call"),
-    ConsultationType.Mode.VIDEO: gettext_lazy("Video call"),
-    ConsultationType.Mode.IN_PERSON: gettext_lazy("In person at the clinic"),
-}
 
 
 def consultation_type_label(consultation_type):
-    """A consultation type as the patient reads it: its name in English (the clinic's own
-    words), its way of meeting ("Videollamada") in another language."""
-    if (translation.get_language() or "en").split("-")[0] == "en":
-        return consultation_type.name
-    return str(_MODE_LABELS.get(consultation_type.mode, consultation_type.name))
+    """A consultation type as the patient reads it, in the active language."""
+    return consultation_type.patient_label()
 
 
 _TEMPLATES = {
@@ -620,11 +610,20 @@ def booking_time(local):
     return dateformat.format(local, gettext("g:i A"))
 
 
+def booking_long_date(local):
+    """A day as a sentence writes it in the active language: "December 1, 2026",
+    "1 de diciembre de 2026" (the format is the catalogue's, Django's the month names)."""
+    # Translators: a PHP-style date format (Django's "date" filter); backslash escapes letters.
+    return dateformat.format(local, gettext("F j, Y"))
+
+
 def booking_when(local):
     """A clinic day and time in the active language: "Tuesday, December 1, 2026, 9:00 AM",
     "martes, 1 de diciembre de 2026, 9:00 a. m."."""
     return gettext("{weekday}, {date}, {time}").format(
-        weekday=dateformat.format(local, "l"), date=long_date(local), time=booking_time(local)
+        weekday=dateformat.format(local, "l"),
+        date=booking_long_date(local),
+        time=booking_time(local),
     )
 
 
