@@ -4,6 +4,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 from . import drafts, services
 from .models import BLOCK_KIND_FIELDS, Block, Page
@@ -279,10 +280,12 @@ class BlockInlineFormSet(CustomInlineFormSet):
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search for",
+        label=gettext_lazy("Search for"),
         max_length=MAX_QUERY_LENGTH,
         required=False,
         error_messages={
-            "max_length": "Search for at most %(limit_value)d characters (you typed %(show_value)d)."
+            "max_length": gettext_lazy(
+                "Search for at most %(limit_value)d characters (you typed %(show_value)d)."
+            )
         },
     )

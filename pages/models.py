@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 from solo.models import SingletonModel
 
 from . import richtext
@@ -477,8 +478,9 @@ class BlockQuerySet(models.QuerySet):
         return self.order_by("position", "pk")
 
 
-KEY_POINTS_TITLE = "Key points"
-REFERENCES_TITLE = "References"
+# Shown to readers, in their language, where the editor left the title blank.
+KEY_POINTS_TITLE = gettext_lazy("Key points")
+REFERENCES_TITLE = gettext_lazy("References")
 
 # Where the markup of `richtext` (bold, italic, links) is read: every block's text and items.
 RICH_TEXT_FIELDS = ("text", "items")

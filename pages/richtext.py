@@ -23,6 +23,7 @@ from typing import NamedTuple
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy
 from markupsafe import Markup, escape
 
 # [words](target): the target may hold one pair of brackets, as Wikipedia addresses do.
@@ -36,7 +37,8 @@ _MAILTO = re.compile(r"mailto:[^@\s/]+@[^@\s/]+\.[^@\s/]+")
 # A reference's source address: the last word of its line, when it looks like an address.
 _TRAILING_ADDRESS = re.compile(r"^(?P<text>.*?)(?:^|\s+)(?P<url>[a-zA-Z][\w+.-]*:\S+)$")
 
-EXTERNAL_HINT = "(external site)"
+# What screen readers announce after a link off the site, in the reader's language.
+EXTERNAL_HINT = gettext_lazy("(external site)")
 EXTERNAL_REL = "noopener noreferrer"
 
 # What the rendered text may hold, checked once more after this module wrote it.

@@ -19,7 +19,6 @@ from django.template import defaultfilters
 from django.templatetags.static import static as static_url
 from django.urls import translate_url
 from django.utils import dateformat, translation
-from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
@@ -27,6 +26,7 @@ from markupsafe import Markup, escape
 
 from pages import richtext
 from pages.addresses import absolute_url, language_home, url
+from pages.dates import long_date
 from pages.models import Block
 from pages.selectors import SiteTree
 from pages.structured_data import structured_data_script
@@ -55,16 +55,6 @@ def date(value, format_string=None):
     if value in (None, ""):
         return ""
     return dateformat.format(template_localtime(value), format_string)
-
-
-def long_date(value):
-    """A day as the pages write it in sentences for a US audience, "March 2, 2026": what
-    `date("F j, Y")` gives, without Django's general formatter parsing the format on every
-    call."""
-    if value in (None, ""):
-        return ""
-    day = template_localtime(value)
-    return f"{MONTHS[day.month]} {day.day}, {day.year}"
 
 
 def iso(value):
@@ -226,6 +216,19 @@ def language_links(request, alternates=None):
     return links
 
 
+def home_url():
+    """The home page's address in the active language."""
+    return language_home(translation.get_language())
+
+
+# Open Graph names a page's language with a region: the clinic's readers are in Texas.
+OPEN_GRAPH_LOCALES = {"en": "en_US", "es": "es_US"}
+
+
+def open_graph_locale():
+    return OPEN_GRAPH_LOCALES.get(translation.get_language(), "en_US")
+
+
 def environment(**options):
     options.pop("autoescape", None)
     options.pop("undefined", None)
@@ -254,6 +257,8 @@ def environment(**options):
         structured_data=structured_data,
         current_language=translation.get_language,
         language_links=language_links,
+        home_url=home_url,
+        open_graph_locale=open_graph_locale,
     )
     env.filters.update(
         date=date,
