@@ -33,6 +33,7 @@ from django.utils.translation import gettext, gettext_lazy
 from audit.models import AuditEntry
 from audit.services import audit_record
 from outbox.services import outbound_email_queue, outbound_email_withdraw, regarding_key
+from pages.dates import long_date
 from pages.models import SiteSettings
 from pages.templating import PUBLIC_TEMPLATES
 
@@ -610,19 +611,12 @@ def booking_time(local):
     return dateformat.format(local, gettext("g:i A"))
 
 
-def booking_long_date(local):
-    """A day as a sentence writes it in the active language: "December 1, 2026",
-    "1 de diciembre de 2026" (the format is the catalogue's, Django's the month names)."""
-    # Translators: a PHP-style date format (Django's "date" filter); backslash escapes letters.
-    return dateformat.format(local, gettext("F j, Y"))
-
-
 def booking_when(local):
     """A clinic day and time in the active language: "Tuesday, December 1, 2026, 9:00 AM",
     "martes, 1 de diciembre de 2026, 9:00 a. m."."""
     return gettext("{weekday}, {date}, {time}").format(
         weekday=dateformat.format(local, "l"),
-        date=booking_long_date(local),
+        date=long_date(local),
         time=booking_time(local),
     )
 
