@@ -656,23 +656,10 @@ def _email_context():
     }
 
 
-def site_notice(site_settings, name, language):
-    """One of the clinic's notices (e.g. "emergency_notice") in `language`: the settings'
-    field for it (`emergency_notice_es`) when filled in, else the English one."""
-    language = (language or "en").split("-")[0]
-    if language != "en":
-        translated = getattr(site_settings, f"{name}_{language}", "")
-        if translated:
-            return translated
-    return getattr(site_settings, name)
-
-
 def patient_email_context(language):
     """What every e-mail to a patient shows around its words, in their language."""
     context = _email_context()
-    context["emergency_notice"] = site_notice(
-        context["site_settings"], "emergency_notice", language
-    )
+    context["emergency_notice"] = context["site_settings"].in_language("emergency_notice", language)
     return context
 
 

@@ -9,6 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 
 from booking.models import Booking
+from pages.addresses import page_path
+from pages.languages import SOURCE_LANGUAGE
 from pages.models import Page
 from pages.selectors import SiteTree, site_settings_for
 
@@ -16,27 +18,26 @@ from .models import ConsultationRequest
 
 #: The privacy notice's stored address (never with a language prefix) in each language.
 PRIVACY_NOTICE_PATHS = {"en": "/privacy/", "es": "/privacidad/"}
-PRIVACY_NOTICE_PATH = PRIVACY_NOTICE_PATHS["en"]
+PRIVACY_NOTICE_PATH = PRIVACY_NOTICE_PATHS[SOURCE_LANGUAGE]
 NOTICE_UNAVAILABLE = "unavailable"
 
 
 def _notice_language(language):
     language = (language or "").split("-")[0]
-    return language if language in PRIVACY_NOTICE_PATHS else "en"
+    return language if language in PRIVACY_NOTICE_PATHS else SOURCE_LANGUAGE
 
 
 def privacy_notice_path(language):
     """Where the notice in `language` is read on the public site (Spanish under /es/)."""
     language = _notice_language(language)
-    path = PRIVACY_NOTICE_PATHS[language]
-    return path if language == "en" else f"/{language}{path}"
+    return page_path(PRIVACY_NOTICE_PATHS[language], language)
 
 
 def privacy_notice_page(language, *, now=None):
     """The published privacy page in `language`, as a queryset of its one row (or none)."""
     language = _notice_language(language)
     return Page.objects.published(at=now or timezone.now()).filter(
-        url_path=PRIVACY_NOTICE_PATHS[language]
+        language=language, url_path=PRIVACY_NOTICE_PATHS[language]
     )
 
 

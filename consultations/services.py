@@ -32,7 +32,6 @@ from booking.services import (
     booking_link_for_request,
     booking_link_issue,
     booking_pick_path,
-    site_notice,
 )
 from booking.signals import BookingEvent
 from outbox.models import OutboundEmail
@@ -173,8 +172,8 @@ def _email_context():
 @sensitive_variables()
 def _queue_new_request_emails(consultation_request):
     context = {**_email_context(), "reference": consultation_request.reference}
-    context["emergency_notice"] = site_notice(
-        context["site_settings"], "emergency_notice", consultation_request.language
+    context["emergency_notice"] = context["site_settings"].in_language(
+        "emergency_notice", consultation_request.language
     )
     context["admin_url"] = context["site_url"] + consultation_request.get_admin_url()
     context["booking_link_days"] = settings.BOOKING_LINK_MAX_AGE_DAYS
@@ -799,8 +798,8 @@ def _patient_email_or_refuse(request):
 def _patient_message_queue(*, request, words, what, template, by, detail, http_request):
     """Queue the e-mail (in the clinic's frame), record it on the request, audit it."""
     context = {**_email_context(), "reference": request.reference, "words": words}
-    context["emergency_notice"] = site_notice(
-        context["site_settings"], "emergency_notice", request.language
+    context["emergency_notice"] = context["site_settings"].in_language(
+        "emergency_notice", request.language
     )
     with translation.override(request.language):
         email = outbound_email_queue(

@@ -14,6 +14,8 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 
+from .languages import SOURCE_LANGUAGE
+
 
 @functools.cache
 def _address(script_prefix, language, viewname):
@@ -31,6 +33,14 @@ def language_home(language):
     """The start of a public address in `language`, its home page: "/" for English (the
     default language, unprefixed), "/es/" for Spanish."""
     return "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+
+
+def page_path(url_path, language):
+    """A page's public address: its stored address (which never carries a language), under
+    /<language>/ for a language other than English (/es/condiciones/ for "/condiciones/")."""
+    if not language or language == SOURCE_LANGUAGE:
+        return url_path
+    return f"/{language}{url_path}"
 
 
 def absolute_url(path):

@@ -24,6 +24,7 @@ from solo.admin import SingletonModelAdmin
 
 from . import checks, drafts, revisions, selectors, services, views
 from .forms import BlockForm, BlockInlineFormSet, PageAdminForm
+from .languages import SOURCE_LANGUAGE
 from .models import Block, Image, MedicalReviewer, Page, SiteSettings
 from .redirects import redirect_loop_check, redirect_target_validate
 
@@ -79,6 +80,17 @@ class BlockInline(SortableStackedInline):
 def _page_choice_label(page):
     draft = "" if page.is_published else " – draft, not linked until published"
     return f"{page.title} ({page.url_path}){draft}"
+
+
+# Staff screens stay English: the languages named in English, not in themselves.
+_LANGUAGE_NAMES_IN_ENGLISH = {"en": "English", "es": "Spanish"}
+
+_VISIBILITY_LABELS = {
+    "draft": "No (draft)",
+    "scheduled": "Not yet (scheduled)",
+    "expired": "No longer (unpublished)",
+    "live": "Yes",
+}
 
 
 class MedicalReviewFilter(admin.SimpleListFilter):
@@ -149,6 +161,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
     list_display = (
         "tree_title",
         "url_path",
+        "language",
         "status",
         "public_visibility",
         "next_review_due",
@@ -156,8 +169,13 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         "show_in_menu",
         "updated_at",
     )
-    list_filter = ("status", MedicalReviewFilter, "show_in_menu")
-    actions = ("publish_selected", "unpublish_selected", "copy_selected")
+    list_filter = ("status", "language", MedicalReviewFilter, "show_in_menu")
+    actions = (
+        "publish_selected",
+        "unpublish_selected",
+        "copy_selected",
+        "translate_selected_into_spanish",
+    )
     search_fields = ("title", "seo_title", "url_path")
     list_select_related = ("parent", "medical_reviewer")
     readonly_fields = (
@@ -166,6 +184,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         "updated_at",
         "preview_link",
         "editor_checks",
+        "translations_overview",
     )
     form = PageAdminForm
     inlines = [BlockInline]
@@ -183,6 +202,16 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         (
             "Medical review",
             {"fields": ("medical_reviewer", "last_reviewed_on", "next_review_due")},
+        ),
+        (
+            "Language",
+            {
+                "fields": ("language", "translation_of", "translations_overview"),
+                "description": (
+                    "A translation is a page of its own, with its own blocks, schedule and "
+                    "medical review, linked to the English page it translates."
+                ),
+            },
         ),
         (
             "Address and menus",
@@ -210,6 +239,14 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         ),
         ("History", {"classes": ("collapse",), "fields": ("first_published_at", "updated_at")}),
     )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "translation_of":
+            # A translation's source is an English page, never another translation.
+            kwargs["queryset"] = Page.objects.filter(
+                language=SOURCE_LANGUAGE, translation_of__isnull=True
+            ).order_by("url_path")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         request.page_list_as_tree = True
@@ -248,13 +285,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
 
     @admin.display(description="public sees it")
     def public_visibility(self, page):
-        labels = {
-            "draft": "No (draft)",
-            "scheduled": "Not yet (scheduled)",
-            "expired": "No longer (unpublished)",
-            "live": "Yes",
-        }
-        return labels[page.visibility()]
+        return _VISIBILITY_LABELS[page.visibility()]
 
     @staticmethod
     def _keeps_live_version(request, form, change):
@@ -503,6 +534,103 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             return redirect(reverse("admin:pages_page_change", args=[copies[0].pk]))
         return None
 
+    def translate_view(self, request, object_id, language):
+        """Make a draft translation of the page (asked first), and open it."""
+        page = self._page_for_change(request, object_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if language not in dict(settings.LANGUAGES) or language == SOURCE_LANGUAGE:
+            raise Http404("No such language")
+        existing = page.translations.filter(language=language).first()
+        if existing is not None:
+            messages.info(request, f"“{page}” already has this translation: “{existing}”.")
+            return redirect(reverse("admin:pages_page_change", args=[existing.pk]))
+        if request.method == "POST" and request.POST.get("post") == "yes":
+            try:
+                translation = services.page_translation_create(
+                    page=page, language=language, by=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(reverse("admin:pages_page_change", args=[page.pk]))
+            self.log_addition(request, translation, f"Translation of “{page}”.")
+            messages.success(
+                request,
+                f"“{translation}” is a draft translation: translate its heading, address part "
+                "and blocks, then publish it.",
+            )
+            return redirect(reverse("admin:pages_page_change", args=[translation.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": page,
+            "language_name": _LANGUAGE_NAMES_IN_ENGLISH.get(language, language),
+            "title": f"Add a {_LANGUAGE_NAMES_IN_ENGLISH.get(language, language)} translation "
+            f"of “{page}”?",
+        }
+        return TemplateResponse(request, "admin/pages/page/translate_confirmation.html", context)
+
+    @admin.action(
+        description="Add a Spanish translation of the selected pages", permissions=["add"]
+    )
+    def translate_selected_into_spanish(self, request, queryset):
+        made = []
+        for page in queryset:
+            try:
+                made.append(
+                    services.page_translation_create(page=page, language="es", by=request.user)
+                )
+            except ValidationError as error:
+                messages.error(request, f"“{page}”: " + " ".join(error.messages))
+                continue
+            self.log_addition(request, made[-1], f"Translation of “{page}”.")
+        if made:
+            messages.success(request, f"Made {len(made)} draft Spanish translation(s).")
+        if len(made) == 1:
+            return redirect(reverse("admin:pages_page_change", args=[made[0].pk]))
+        return None
+
+    @admin.display(description="translations")
+    def translations_overview(self, page):
+        """A source's translations, or a translation's source: language, title, state, link,
+        and whether the translation is older than its source."""
+        if page.pk is None:
+            return "Save the page to translate it."
+        states = selectors.page_translations(page)
+        rows = format_html_join(
+            "",
+            '<li>{}: <a href="{}">{}</a> ({}){}</li>',
+            (
+                (
+                    ("Source, " if page.is_translation else "")
+                    + _LANGUAGE_NAMES_IN_ENGLISH.get(state.page.language, state.page.language),
+                    reverse("admin:pages_page_change", args=[state.page.pk]),
+                    state.page.title,
+                    _VISIBILITY_LABELS[state.page.visibility()],
+                    format_html(
+                        ' <strong class="older-than-source">{}</strong>', "Older than its source"
+                    )
+                    if state.older_than_source
+                    else "",
+                )
+                for state in states
+            ),
+        )
+        missing = []
+        if not page.is_translation and page.language == SOURCE_LANGUAGE:
+            have = {state.page.language for state in states}
+            missing = [
+                (reverse("admin:pages_page_translate", args=[page.pk, code]), name)
+                for code, name in _LANGUAGE_NAMES_IN_ENGLISH.items()
+                if code != SOURCE_LANGUAGE and code not in have
+            ]
+        buttons = format_html_join(
+            " ", '<a class="button" href="{}">Add a {} translation</a>', missing
+        )
+        if not states and not missing:
+            return "This page is not linked to a translation."
+        return format_html("<ul>{}</ul>{}", rows, buttons) if states else buttons
+
     @admin.display(description="checks")
     def editor_checks(self, page):
         if page.pk is None:
@@ -541,6 +669,11 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
                 "<path:object_id>/unpublish/", view(self.unpublish_view), name=f"{prefix}_unpublish"
             ),
             path("<path:object_id>/copy/", view(self.copy_view), name=f"{prefix}_copy"),
+            path(
+                "<path:object_id>/translate/<str:language>/",
+                view(self.translate_view),
+                name=f"{prefix}_translate",
+            ),
             path(
                 "<path:object_id>/history/compare/",
                 view(self.compare_view),
@@ -730,6 +863,16 @@ class SiteSettingsAdmin(SingletonModelAdmin):
             },
         ),
         ("Notices on every page", {"fields": ("emergency_notice", "medical_disclaimer")}),
+        (
+            "Spanish",
+            {
+                "fields": ("hours_es", "emergency_notice_es", "medical_disclaimer_es"),
+                "description": (
+                    "What Spanish pages show instead of the English texts above. A blank "
+                    "field shows the English text."
+                ),
+            },
+        ),
     )
 
 

@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy
 from solo.models import SingletonModel
 
 from . import richtext
+from .addresses import page_path
 from .addresses import url as address
 from .images import validate_image_upload
+from .languages import SOURCE_LANGUAGE, active_language, language_name
 from .redirects import redirect_record_move
 
 
@@ -204,9 +206,35 @@ class Page(models.Model):
     url_path = models.CharField(
         "address",
         max_length=500,
-        unique=True,
         editable=False,
-        help_text="Worked out from the parent pages and the web address part.",
+        help_text=(
+            "Worked out from the parent pages and the web address part. A translation's "
+            "address is shown to the public under its language, e.g. /es/condiciones/."
+        ),
+    )
+    language = models.CharField(
+        "language",
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=SOURCE_LANGUAGE,
+        db_index=True,
+        help_text=(
+            "The language the page is written in. Its parent page must be in the same "
+            "language; Spanish pages are shown at addresses starting with /es/."
+        ),
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name="translation of",
+        null=True,
+        blank=True,
+        related_name="translations",
+        on_delete=models.SET_NULL,
+        help_text=(
+            "For a translation: the English page it translates. Visitors can switch between "
+            "the two, and search engines learn they are the same page. Leave blank for an "
+            "English page."
+        ),
     )
     menu_order = models.PositiveSmallIntegerField(
         "order",
@@ -328,9 +356,22 @@ class Page(models.Model):
                 name="page_slug_required_below_home",
             ),
             models.UniqueConstraint(
-                fields=["slug"],
+                fields=["language", "slug"],
                 condition=Q(parent__isnull=True),
                 name="page_unique_top_level_slug",
+            ),
+            models.UniqueConstraint(
+                fields=["language", "url_path"], name="page_unique_address_per_language"
+            ),
+            # A translation's source is an English page (checked in clean()), so a
+            # translation is never English itself.
+            models.CheckConstraint(
+                condition=Q(translation_of__isnull=True) | ~Q(language=SOURCE_LANGUAGE),
+                name="page_translation_not_in_source_language",
+            ),
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="page_one_translation_per_language",
             ),
             models.UniqueConstraint(fields=["parent", "slug"], name="page_unique_slug_in_parent"),
             models.CheckConstraint(
@@ -362,13 +403,21 @@ class Page(models.Model):
             self.moved_from(old_path)
 
     def get_absolute_url(self):
-        return self.url_path
+        """The page's public address, with its language's prefix (/es/…) when not English."""
+        return page_path(self.url_path, self.language)
+
+    @property
+    def is_translation(self):
+        return self.translation_of_id is not None
 
     def moved_from(self, old_path):
         """After a change of address: redirect the old one if the public knew it, then the
         sub-pages follow (each making its own redirect)."""
         if self.is_published and old_path != self.url_path:
-            redirect_record_move(old_path=old_path, new_path=self.url_path)
+            redirect_record_move(
+                old_path=page_path(old_path, self.language),
+                new_path=page_path(self.url_path, self.language),
+            )
         for child in self.children.all():
             child.save()
 
@@ -419,6 +468,7 @@ class Page(models.Model):
             raise ValidationError(
                 {"slug": "Every page below the home page needs a web address part."}
             )
+        self._clean_language()
         ancestor = self.parent
         while ancestor is not None:
             if self.pk and ancestor.pk == self.pk:
@@ -435,9 +485,58 @@ class Page(models.Model):
             "robots.txt",
             "preview",
             "search",
+            "language",
+            *(code for code, _name in settings.LANGUAGES),
         }
         if self.parent_id is None and self.slug in reserved:
             raise ValidationError({"slug": "This address is used by another part of the site."})
+
+    def _clean_language(self):
+        """A page sits among pages of its own language; a translation names an English page,
+        and each English page has at most one translation per language."""
+        errors = {}
+        if self.parent_id is not None and self.parent.language != self.language:
+            errors["parent"] = ValidationError(
+                f"The parent page “{self.parent}” is in {language_name(self.parent.language)}, "
+                f"but this page is in {language_name(self.language)}: choose a parent page in "
+                f"{language_name(self.language)}.",
+                code="parent_other_language",
+            )
+        if self.pk and self.language != SOURCE_LANGUAGE and self.translations.exists():
+            errors["language"] = ValidationError(
+                "Other pages are translations of this one, so it must stay in English.",
+                code="source_not_english",
+            )
+        if self.pk and self.children.exclude(language=self.language).exists():
+            errors["language"] = ValidationError(
+                "This page's sub-pages are in another language: a page and its sub-pages share "
+                "a language.",
+                code="children_other_language",
+            )
+        source = self.translation_of
+        if source is not None:
+            if self.language == SOURCE_LANGUAGE:
+                errors["translation_of"] = ValidationError(
+                    "An English page is not a translation: clear this field, or set the "
+                    "page's language to the one it is written in.",
+                    code="translation_in_source_language",
+                )
+            elif source.language != SOURCE_LANGUAGE or source.translation_of_id is not None:
+                errors["translation_of"] = ValidationError(
+                    f"Choose the English page this one translates: “{source}” is not English.",
+                    code="source_not_english",
+                )
+            elif (
+                Page.objects.filter(translation_of=source, language=self.language)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors["translation_of"] = ValidationError(
+                    f"“{source}” already has a {language_name(self.language)} translation.",
+                    code="translation_exists",
+                )
+        if errors:
+            raise ValidationError(errors)
 
     def _clean_schedule_and_review(self):
         errors = {}
@@ -514,7 +613,7 @@ class BlockContent:
             return address("consultations:request_create")
         if self.button_target == self.Target.PAGE:
             page = pages.get(self.button_page_id)
-            return page.url_path if page is not None else ""
+            return page.url if page is not None else ""
         return ""
 
     @property
@@ -854,6 +953,32 @@ class SiteSettings(SingletonModel):
         ),
         help_text="Shown in the footer of every page.",
     )
+    hours_es = models.TextField(
+        "opening hours in Spanish",
+        blank=True,
+        help_text=(
+            "The opening hours as Spanish pages show them, one line per day or range, e.g. "
+            "“Lunes a viernes: 8:00 a. m. – 5:00 p. m.”. Leave blank to show the English ones."
+        ),
+    )
+    emergency_notice_es = models.TextField(
+        "emergency notice in Spanish",
+        max_length=500,
+        blank=True,
+        help_text=(
+            "The emergency notice on Spanish pages and in messages to Spanish-speaking "
+            "patients. Leave blank to show the English one."
+        ),
+    )
+    medical_disclaimer_es = models.TextField(
+        "medical disclaimer in Spanish",
+        max_length=1000,
+        blank=True,
+        help_text="The disclaimer in the footer of Spanish pages. Leave blank to show the English one.",
+    )
+
+    # The texts written once per language: the English field, and `<name>_<language>` beside it.
+    TRANSLATED_FIELDS = ("hours", "emergency_notice", "medical_disclaimer")
 
     class Meta:
         verbose_name = "site settings"
@@ -873,6 +998,33 @@ class SiteSettings(SingletonModel):
     @property
     def hours_lines(self):
         return [line.strip() for line in self.hours.splitlines() if line.strip()]
+
+    def in_language(self, name, language=None):
+        """One of TRANSLATED_FIELDS in `language` (the request's when None), the English text
+        when no translation was entered."""
+        if name not in self.TRANSLATED_FIELDS:
+            raise ValueError(f"{name} is not a translated site setting")
+        language = language or active_language()
+        if language != SOURCE_LANGUAGE:
+            text = getattr(self, f"{name}_{language}", "")
+            if text.strip():
+                return text
+        return getattr(self, name)
+
+    @property
+    def local_emergency_notice(self):
+        """The emergency notice in the language of the page being shown."""
+        return self.in_language("emergency_notice")
+
+    @property
+    def local_medical_disclaimer(self):
+        return self.in_language("medical_disclaimer")
+
+    @property
+    def local_hours_lines(self):
+        """The opening hours in the language of the page being shown (hours_lines, which
+        structured data reads, stay English)."""
+        return [line.strip() for line in self.in_language("hours").splitlines() if line.strip()]
 
     @property
     def phone_href(self):

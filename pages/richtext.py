@@ -181,7 +181,7 @@ def _link_html(link, pages):
         page = pages.get(linked_page_id(link.target))
         if page is None:  # not live: a draft, scheduled, expired or deleted page
             return words
-        return f'<a href="{escape(page.url_path)}">{words}</a>'
+        return f'<a href="{escape(page.url)}">{words}</a>'
     if kind == "external":
         return external_link_html(link.target, words)
     if kind in ("tel", "mailto"):
@@ -201,7 +201,7 @@ def render(text, pages):
     """`text` as safe HTML, its lines joined by <br>.
 
     `pages`: the live pages by number (anything with `.get(pk)` giving an object with a
-    `url_path`), read once for the whole request, so links cost no query of their own.
+    `url`, its public address), read once for the whole request, so links cost no query of their own.
     """
     text = text or ""
     if not has_markup(text):

@@ -26,6 +26,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import richtext
+from .languages import SOURCE_LANGUAGE, active_language
 from .models import Block, Page
 
 MAX_QUERY_LENGTH = 200
@@ -35,7 +36,9 @@ PASSAGE_WORDS = 30
 # Markers the database puts round matched words; they become <mark> only after escaping.
 _START, _STOP = "\u27e6", "\u27e7"
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.S)
-_CONFIG = "english"
+# PostgreSQL's text search configuration for each language's pages: its stemmer ("dolores"
+# finds "dolor") and stop words.
+_CONFIGS = {"en": "english", "es": "spanish"}
 
 
 # British endings and their American forms, tried beside the word as typed.
@@ -47,9 +50,11 @@ _BRITISH_TO_AMERICAN = (
 )
 
 
-def spelling_variants(term):
-    """The term as typed and its American spelling when it has a British one."""
+def spelling_variants(term, language=SOURCE_LANGUAGE):
+    """The term as typed and, in English, its American spelling when it has a British one."""
     variants = [term]
+    if language != SOURCE_LANGUAGE:
+        return variants
     for pattern, american in _BRITISH_TO_AMERICAN:
         other = pattern.sub(american, term)
         if other != term and other not in variants:
@@ -67,14 +72,16 @@ class SearchResult:
     passage: str  # safe HTML: escaped text with <mark> round the matching words
 
 
-def search_pages(query, *, limit=MAX_RESULTS):
-    """Live pages matching `query`, best first. Drafts, scheduled and expired pages never."""
+def search_pages(query, *, language=None, limit=MAX_RESULTS):
+    """Live pages in `language` (the request's when None) matching `query`, best first.
+    Drafts, scheduled and expired pages never."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     if not query:
         return []
+    language = language or active_language()
     if connection.vendor == "postgresql":
-        return _search_postgresql(query, limit)
-    return _search_simple(query, limit)
+        return _search_postgresql(query, language, limit)
+    return _search_simple(query, language, limit)
 
 
 class _RegexpReplaceAll(Func):
@@ -114,7 +121,7 @@ def _body_text():
     return Coalesce(Subquery(blocks), Value(""), output_field=TextField())
 
 
-def _prefix_query(query):
+def _prefix_query(query, language):
     """Every word in one of its spellings, the last one as a word beginning (tsquery `:*`).
 
     Built from letters and digits only, so nothing typed can change the tsquery's syntax.
@@ -125,22 +132,27 @@ def _prefix_query(query):
     parts = []
     for position, term in enumerate(terms, start=1):
         prefix = ":*" if position == len(terms) else ""
-        parts.append("(" + " | ".join(f"{v}{prefix}" for v in spelling_variants(term)) + ")")
-    return SearchQuery(" & ".join(parts), search_type="raw", config=_CONFIG)
+        variants = spelling_variants(term, language)
+        parts.append("(" + " | ".join(f"{v}{prefix}" for v in variants) + ")")
+    return SearchQuery(
+        " & ".join(parts), search_type="raw", config=_CONFIGS.get(language, "simple")
+    )
 
 
-def _search_postgresql(query, limit):
-    search_query = SearchQuery(query, search_type="websearch", config=_CONFIG)
-    prefix_query = _prefix_query(query)
+def _search_postgresql(query, language, limit):
+    config = _CONFIGS.get(language, "simple")
+    search_query = SearchQuery(query, search_type="websearch", config=config)
+    prefix_query = _prefix_query(query, language)
     if prefix_query is not None:
         search_query = search_query | prefix_query
     vector = (
-        SearchVector("title", weight="A", config=_CONFIG)
-        + SearchVector("meta_description", "summary", weight="B", config=_CONFIG)
-        + SearchVector("body", weight="C", config=_CONFIG)
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("meta_description", "summary", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
     )
     pages = (
         Page.objects.published()
+        .filter(language=language)
         .alias(body=_body_text())
         .annotate(search=vector)
         .filter(search=search_query)
@@ -149,7 +161,7 @@ def _search_postgresql(query, limit):
             headline=SearchHeadline(
                 Concat("meta_description", Value("\n"), "body", output_field=TextField()),
                 search_query,
-                config=_CONFIG,
+                config=config,
                 start_sel=_START,
                 stop_sel=_STOP,
                 max_words=PASSAGE_WORDS,
@@ -169,19 +181,19 @@ def _marked_passage(headline):
     return mark_safe(html.replace(_START, "").replace(_STOP, ""))  # noqa: S308 - escaped above
 
 
-def _search_simple(query, limit):
+def _search_simple(query, language, limit):
     typed = _terms(query)
     if not typed:
         return []
     matches = Q()
     for term in typed:
-        matches &= _any_spelling_matches(term)
+        matches &= _any_spelling_matches(term, language)
     pages = (
         Page.objects.published()
-        .filter(matches)
+        .filter(matches, language=language)
         .prefetch_related(Prefetch("blocks", queryset=Block.objects.in_reading_order()))
     )
-    terms = [variant for term in typed for variant in spelling_variants(term)]
+    terms = [variant for term in typed for variant in spelling_variants(term, language)]
     scored = []
     for page in pages:
         body = "\n".join(
@@ -190,7 +202,7 @@ def _search_simple(query, limit):
             for part in (block.heading, block.plain_text, richtext.plain_text(block.items))
         )
         readable = f"{page.title}\n{page.meta_description}\n{page.summary}\n{body}".lower()
-        if not all(any(v in readable for v in spelling_variants(t)) for t in typed):
+        if not all(any(v in readable for v in spelling_variants(t, language)) for t in typed):
             continue  # matched only inside a link's address, which readers do not see
         score = sum(
             3 * page.title.lower().count(term)
@@ -204,9 +216,9 @@ def _search_simple(query, limit):
     return [item[-1] for item in scored[:limit]]
 
 
-def _any_spelling_matches(term):
+def _any_spelling_matches(term, language):
     match = Q()
-    for variant in spelling_variants(term):
+    for variant in spelling_variants(term, language):
         in_blocks = Block.objects.filter(
             Q(heading__icontains=variant)
             | Q(text__icontains=variant)

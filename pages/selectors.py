@@ -8,10 +8,22 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
+from .addresses import page_path
 from .cache import site_frame_cached
+from .languages import SOURCE_LANGUAGE, active_language, language_codes
 from .models import Block, BlockContent, Image, Page, PageDraft, SiteSettings
 
-_NAV_FIELDS = ("pk", "parent_id", "menu_title", "title", "url_path", "summary", "show_in_menu")
+_NAV_FIELDS = (
+    "pk",
+    "parent_id",
+    "menu_title",
+    "title",
+    "url_path",
+    "summary",
+    "show_in_menu",
+    "language",
+    "translation_of_id",
+)
 
 # What a published page shows of itself, its reviewer and its hero image; the rest (schedule,
 # menu order, status, the image's file...) is for editing, and stays deferred.
@@ -22,6 +34,8 @@ _PAGE_FIELDS = (
     "meta_description",
     "parent_id",
     "url_path",
+    "language",
+    "translation_of_id",
     "medical_reviewer__name",
     "medical_reviewer__credentials",
     "last_reviewed_on",
@@ -66,32 +80,45 @@ class NavPage:
     parent_id: int | None
     label: str
     title: str
-    url_path: str
+    url_path: str  # as stored, without the language's prefix
     summary: str
     show_in_menu: bool
+    language: str
+    translation_of_id: int | None
+    url: str  # the public address: url_path under its language's prefix (/es/…)
     children: list["NavPage"] = field(default_factory=list)
+
+    @property
+    def translation_group(self):
+        """The English source's number, shared by the source and its translations."""
+        return self.translation_of_id or self.pk
 
 
 class SiteTree:
-    """Every published page, read in one query and linked in memory.
+    """Every published page, read in one query and linked in memory, seen in one language.
 
     A clinic site has tens of pages, not thousands, so one small query beats one per
-    breadcrumb or listing.
+    breadcrumb or listing. `by_pk` holds the live pages of every language (a link in a
+    translation may still lead to an English page); menus, footer links and listings show the
+    pages of the tree's language only.
     """
 
-    def __init__(self, rows):
+    def __init__(self, rows, *, language=SOURCE_LANGUAGE):
+        self.language = language
         self.by_pk = {row.pk: row for row in rows}
+        self._groups = {}
         for row in rows:
             parent = self.by_pk.get(row.parent_id)
             if parent is not None:
                 parent.children.append(row)
+            self._groups.setdefault(row.translation_group, {})[row.language] = row
 
     @classmethod
-    def load(cls, *, now=None):
-        return cls.from_rows(_nav_rows(now=now))
+    def load(cls, *, now=None, language=None):
+        return cls.from_rows(_nav_rows(now=now), language=language)
 
     @classmethod
-    def from_rows(cls, nav_rows):
+    def from_rows(cls, nav_rows, *, language=None):
         rows = [
             NavPage(
                 pk=pk,
@@ -101,10 +128,23 @@ class SiteTree:
                 url_path=url_path,
                 summary=summary,
                 show_in_menu=show_in_menu,
+                language=page_language,
+                translation_of_id=translation_of_id,
+                url=page_path(url_path, page_language),
             )
-            for pk, parent_id, menu_title, title, url_path, summary, show_in_menu in nav_rows
+            for (
+                pk,
+                parent_id,
+                menu_title,
+                title,
+                url_path,
+                summary,
+                show_in_menu,
+                page_language,
+                translation_of_id,
+            ) in nav_rows
         ]
-        return cls(rows)
+        return cls(rows, language=language or active_language())
 
     @classmethod
     def for_request(cls, request, *, now=None):
@@ -113,12 +153,21 @@ class SiteTree:
             _read_site_frame(request, now=now)
         return request._site_tree
 
+    def _in_language(self, rows):
+        return [row for row in rows if row.language == self.language]
+
     def menu(self):
-        return [row for row in self.by_pk.values() if row.show_in_menu]
+        return [row for row in self._in_language(self.by_pk.values()) if row.show_in_menu]
+
+    def home(self):
+        """The live home page of the tree's language, or None."""
+        return next(
+            (row for row in self._in_language(self.by_pk.values()) if row.url_path == "/"), None
+        )
 
     def footer_links(self):
         """The pages directly under the home page, the privacy notice among them."""
-        home = next((row for row in self.by_pk.values() if row.url_path == "/"), None)
+        home = self.home()
         return home.children if home else []
 
     def ancestors(self, page):
@@ -133,6 +182,18 @@ class SiteTree:
     def children(self, page):
         row = self.by_pk.get(page.pk)
         return row.children if row else []
+
+    def alternates(self, page):
+        """The live versions of `page` in each language, itself included, in the order of
+        settings.LANGUAGES: [(language, public address)]. Empty when the page has no live
+        translation (nor source), as there is then nothing to point to."""
+        group = (page.translation_of_id or page.pk) if page.pk else None
+        versions = dict(self._groups.get(group, {}))
+        if page.pk in self.by_pk:
+            versions[page.language] = self.by_pk[page.pk]
+        if len(versions) < 2:
+            return []
+        return [(code, versions[code].url) for code in language_codes() if code in versions]
 
 
 def _nav_rows(*, now=None):
@@ -150,11 +211,12 @@ def _read_site_frame(request, *, now=None):
     nav_rows, settings = site_frame_cached(lambda: (_nav_rows(now=now), site_settings()))
     request._site_tree = SiteTree.from_rows(nav_rows)
     request._site_settings = settings
-    _last_known_frame.update(site_tree=request._site_tree, site_settings=settings)
+    _last_known_frame.update(nav_rows=nav_rows, site_settings=settings)
 
 
 def read_published_page(request, url_path):
-    """The published page at this address and its body blocks, or (None, []).
+    """The published page at this address (as stored, without the language's prefix) in the
+    request's language, and its body blocks, or (None, []).
 
     The page comes with its reviewer and hero image in one query; the site's menus and
     settings, which every page shows, are read for the request at the same moment, so a page
@@ -165,7 +227,7 @@ def read_published_page(request, url_path):
     site_settings_for(request)
     page = (
         Page.objects.published(at=now)
-        .filter(url_path=url_path)
+        .filter(url_path=url_path, language=active_language())
         .select_related("medical_reviewer", "hero_image")
         .only(*_PAGE_FIELDS)
         .order_by("pk")
@@ -286,7 +348,7 @@ def site_frame_for_error_page(request, *, ask_the_database):
             return
         except DatabaseError:
             pass
-    request._site_tree = _last_known_frame.get("site_tree") or SiteTree([])
+    request._site_tree = SiteTree.from_rows(_last_known_frame.get("nav_rows") or [])
     request._site_settings = _last_known_frame.get("site_settings") or SiteSettings()
 
 
@@ -362,3 +424,37 @@ def page_tree_order():
         order[pk] = (len(order), depth)
         stack.extend((child, depth + 1) for child in reversed(children.get(pk, [])))
     return order
+
+
+@dataclass
+class TranslationState:
+    """A page of a translation pair as the admin shows it beside the other one."""
+
+    page: Page
+    older_than_source: bool
+
+
+def _last_saved_at(page):
+    """When the page, or its pending draft, was last saved."""
+    draft_saved = PageDraft.objects.filter(page_id=page.pk).values_list("saved_at", flat=True)
+    return max([page.updated_at, *draft_saved])
+
+
+def translation_is_older_than_source(translation, source):
+    """True when the source's published content changed after the translation was last
+    saved (its rows or its pending draft): the translation may no longer say the same."""
+    return source.updated_at > _last_saved_at(translation)
+
+
+def page_translations(page):
+    """For an English page: its translations, each with whether it is older than the page.
+    For a translation: its source alone, with whether the translation is older than it."""
+    if page.pk is None:
+        return []
+    if page.translation_of_id is not None:
+        source = page.translation_of
+        return [TranslationState(source, translation_is_older_than_source(page, source))]
+    return [
+        TranslationState(translation, translation_is_older_than_source(translation, page))
+        for translation in page.translations.order_by("language")
+    ]

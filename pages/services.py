@@ -18,6 +18,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from . import checks, drafts, images, revisions, selectors
+from .languages import SOURCE_LANGUAGE, language_codes
 from .models import (
     BLOCK_DRAFT_FIELDS,
     PAGE_DRAFT_FIELDS,
@@ -80,6 +81,9 @@ def clinic_content_load(*, content_dir=CONTENT_DIR):
     editors renamed, moved or deleted is never loaded again: loading twice changes nothing
     and duplicates nothing. Pages loaded before keys existed are matched once, by the address
     they were loaded at (read from their first revision), else by their address now.
+
+    The translations under `es/` come after the English pages they translate, with keys of
+    their own (`es/privacy`); each names its English source by address (`translation_of`).
     """
     report = ContentLoadReport()
     if SiteSettings.objects.exists():
@@ -89,12 +93,50 @@ def clinic_content_load(*, content_dir=CONTENT_DIR):
             SiteSettings.objects.create(**tomllib.load(handle))
         report.created.append("site settings")
 
-    loaded = set(LoadedContent.objects.values_list("key", flat=True))
     legacy = _loaded_before_keys() if Page.objects.filter(content_key__isnull=True).exists() else {}
+    _load_page_files(content_dir / "pages", SOURCE_LANGUAGE, report, legacy=legacy)
+    for language in language_codes():
+        if language == SOURCE_LANGUAGE or not (content_dir / language).is_dir():
+            continue
+        _load_site_settings_translation(content_dir / language / "site.toml", language, report)
+        _load_page_files(content_dir / language / "pages", language, report, legacy={})
+    return report
+
+
+def _language_key(language, key):
+    return key if language == SOURCE_LANGUAGE else f"{language}/{key}"
+
+
+def _load_site_settings_translation(path, language, report):
+    """Fill the site settings' `<field>_<language>` texts from `path`, once, and only those
+    the editors have left empty."""
+    key = f"{language}/site settings"
+    if not path.exists():
+        return
+    if LoadedContent.objects.filter(key=key).exists():
+        report.kept.append(key)
+        return
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    site = SiteSettings.get_solo()
+    filled = []
+    for name in SiteSettings.TRANSLATED_FIELDS:
+        field_name = f"{name}_{language}"
+        if name in data and not getattr(site, field_name, "").strip():
+            setattr(site, field_name, data[name])
+            filled.append(field_name)
+    if filled:
+        site.save(update_fields=filled)
+    LoadedContent.objects.create(key=key)
+    (report.created if filled else report.kept).append(key)
+
+
+def _load_page_files(directory, language, report, *, legacy):
+    loaded = set(LoadedContent.objects.values_list("key", flat=True))
     keys_by_address = {}
-    for path in sorted((content_dir / "pages").glob("*.toml")):
+    for path in sorted(directory.glob("*.toml")):
         data = read_page_file(path)
-        key = content_key(path)
+        key = _language_key(language, content_key(path))
         parent_address = data.get("parent")
         address = f"{parent_address}{data['slug']}/" if parent_address else "/"
         keys_by_address[address] = key
@@ -102,17 +144,27 @@ def clinic_content_load(*, content_dir=CONTENT_DIR):
             gone = not Page.objects.filter(content_key=key).exists()
             (report.deleted if gone else report.kept).append(key)
             continue
-        outcome = _adopt_loaded_before_keys(key, address, legacy)
-        if outcome is not None:
-            LoadedContent.objects.create(key=key)
-            getattr(report, outcome).append(key)
-            continue
+        if language == SOURCE_LANGUAGE:
+            outcome = _adopt_loaded_before_keys(key, address, legacy)
+            if outcome is not None:
+                LoadedContent.objects.create(key=key)
+                getattr(report, outcome).append(key)
+                continue
         parent = None
         if parent_address:
-            parent = _loaded_page(keys_by_address.get(parent_address), parent_address)
+            parent = _loaded_page(keys_by_address.get(parent_address), parent_address, language)
             if parent is None:
                 report.skipped.append(key)
                 continue
+        source = None
+        if data.get("translation_of"):
+            source = Page.objects.filter(
+                language=SOURCE_LANGUAGE,
+                translation_of__isnull=True,
+                url_path=data["translation_of"],
+            ).first()
+            if source is not None and source.translations.filter(language=language).exists():
+                source = None  # the editors gave it another translation: leave that one be
         # One revision per page, so the page's history starts with the loaded copy.
         with reversion.create_revision(atomic=False):
             reversion.set_comment(LOADED_COMMENT)
@@ -121,21 +173,22 @@ def clinic_content_load(*, content_dir=CONTENT_DIR):
                 slug=data["slug"],
                 status=Page.Status.PUBLISHED,
                 content_key=key,
+                language=language,
+                translation_of=source,
                 **{name: data[name] for name in _PAGE_FIELDS if name in data},
             )
             for position, block_data in enumerate(data.get("blocks", [])):
                 _block_from_content(page, position, block_data).save()
         LoadedContent.objects.create(key=key)
         report.created.append(key)
-    return report
 
 
-def _loaded_page(key, address):
+def _loaded_page(key, address, language=SOURCE_LANGUAGE):
     """The page loaded from `key` wherever it is now; else, for a key never recorded, the page
-    at `address`."""
+    at `address` in `language`."""
     page = Page.objects.filter(content_key=key).first() if key else None
     if page is None and key not in set(LoadedContent.objects.values_list("key", flat=True)):
-        page = Page.objects.filter(url_path=address).first()
+        page = Page.objects.filter(url_path=address, language=language).first()
     return page
 
 
@@ -161,7 +214,9 @@ def _adopt_loaded_before_keys(key, address, legacy):
         if page is None:
             return "deleted"
     else:
-        page = Page.objects.filter(url_path=address, content_key__isnull=True).first()
+        page = Page.objects.filter(
+            url_path=address, language=SOURCE_LANGUAGE, content_key__isnull=True
+        ).first()
         if page is None:
             return None
     Page.objects.filter(pk=page.pk).update(content_key=key)
@@ -524,3 +579,70 @@ def page_copy(*, page, by=None):
                 **{field.attname: getattr(block, field.attname) for field in BLOCK_DRAFT_FIELDS},
             ).save()
     return copy
+
+
+def _translation_parent(source, language):
+    """Where a new translation of `source` sits: under the translation of the source's parent,
+    else under the home page in `language`, else at the top (for a home page)."""
+    if source.parent_id is None:
+        return None
+    parent = Page.objects.filter(translation_of_id=source.parent_id, language=language).first()
+    if parent is None:
+        parent = Page.objects.filter(url_path="/", language=language).first()
+    return parent
+
+
+def _free_slug(parent, language, slug):
+    """`slug`, or `slug-2`, `slug-3`… when a page of `language` there already has it."""
+    siblings = Page.objects.filter(language=language, parent=parent)
+    taken = set(siblings.filter(slug__startswith=slug).values_list("slug", flat=True))
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug[:90]}-{number}"
+    return candidate
+
+
+@transaction.atomic
+def page_translation_create(*, page, language, by=None):
+    """A draft translation of an English page: a page of its own in `language`, linked to
+    it, with a copy of its live blocks and fields for the editor to translate (the slug too,
+    kept as it is). Its schedule and medical review start empty: both are the translation's
+    own. Raises ValidationError when the page is not an English source page or already has a
+    translation in that language."""
+    source = Page.objects.select_for_update().get(pk=page.pk)
+    if language == SOURCE_LANGUAGE or language not in language_codes():
+        raise ValidationError("Choose a language to translate into.", code="bad_language")
+    if source.language != SOURCE_LANGUAGE or source.translation_of_id is not None:
+        raise ValidationError(
+            "Only an English page is translated; this page is itself a translation.",
+            code="source_not_english",
+        )
+    existing = source.translations.filter(language=language).first()
+    if existing is not None:
+        raise ValidationError(
+            f"This page already has a translation in this language: “{existing}”.",
+            code="translation_exists",
+        )
+    translation = Page(
+        **{field.attname: getattr(source, field.attname) for field in PAGE_DRAFT_FIELDS},
+        reading_ease=None,
+    )
+    translation.language = language
+    translation.translation_of = source
+    translation.status = Page.Status.DRAFT
+    translation.publish_at = translation.expire_at = None
+    translation.medical_reviewer = None
+    translation.last_reviewed_on = translation.next_review_due = None
+    translation.parent = _translation_parent(source, language)
+    translation.slug = _free_slug(translation.parent, language, source.slug) if source.slug else ""
+    with reversion.create_revision(atomic=False):
+        reversion.set_user(by if by is not None and by.is_authenticated else None)
+        reversion.set_comment(f"Translation of “{source.title}” ({source.url_path}).")
+        translation.save()
+        for block in selectors.page_blocks(source):
+            Block(
+                page=translation,
+                **{field.attname: getattr(block, field.attname) for field in BLOCK_DRAFT_FIELDS},
+            ).save()
+    return translation

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from pages import richtext
 from pages.addresses import absolute_url, language_home, url
 from pages.dates import long_date
+from pages.languages import SOURCE_LANGUAGE
 from pages.models import Block
 from pages.selectors import SiteTree
 from pages.structured_data import structured_data_script
@@ -127,7 +128,7 @@ def grouped_faqs(blocks):
 
 def structured_data(request, site_settings, page, blocks, canonical_url):
     ancestors = SiteTree.for_request(request).ancestors(page)
-    trail = [(row.label, absolute_url(row.url_path)) for row in ancestors]
+    trail = [(row.label, absolute_url(row.url)) for row in ancestors]
     trail.append((page.menu_title or page.title, canonical_url))
     rendition = page.hero_image.rendition_for(1200) if page.hero_image else None
     return structured_data_script(
@@ -183,6 +184,27 @@ def open_graph_image(request, image):
         rendition["height"],
         image.alt,
     )
+
+
+class Alternate(NamedTuple):
+    """A `<link rel="alternate">`: the page in one language, or the default (`x-default`)."""
+
+    hreflang: str
+    href: str  # absolute, as search engines require
+
+
+def page_alternates(request, page):
+    """The page in each language in which it exists and is live, itself included, plus
+    `x-default` (the English page): for `<link rel="alternate" hreflang>`. Empty for a page
+    without a live translation. Read from the request's site tree: no query of its own."""
+    versions = SiteTree.for_request(request).alternates(page)
+    if not versions:
+        return []
+    found = [Alternate(code, absolute_url(path)) for code, path in versions]
+    default = dict(versions).get(SOURCE_LANGUAGE)
+    if default:
+        found.append(Alternate("x-default", absolute_url(default)))
+    return found
 
 
 class LanguageLink(NamedTuple):
@@ -259,6 +281,7 @@ def environment(**options):
         language_links=language_links,
         home_url=home_url,
         open_graph_locale=open_graph_locale,
+        page_alternates=page_alternates,
     )
     env.filters.update(
         date=date,

@@ -29,7 +29,9 @@ def _render_page(request, page, *, preview=False, blocks=None, unsaved=False):
         "breadcrumbs": site_tree.ancestors(page),
         "child_pages": site_tree.children(page),
         "preview": preview,
-        "canonical_url": absolute_url(page.url_path),
+        "canonical_url": absolute_url(page.get_absolute_url()),
+        # The header's language link leads to this page's live translation, if any.
+        "language_alternates": dict(site_tree.alternates(page)),
     }
     return render(request, "pages/page_detail.html", context, using=PUBLIC_TEMPLATES)
 

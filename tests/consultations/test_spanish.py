@@ -38,7 +38,7 @@ def notices():
     """The privacy notice in English and its Spanish translation, each with its own words."""
     english = PageFactory(title="Privacy notice", slug="privacy")
     BlockFactory(page=english, kind=Block.Kind.PARAGRAPH, text="Your answers, encrypted.")
-    spanish = PageFactory(title="Aviso de privacidad", slug="privacidad")
+    spanish = PageFactory(title="Aviso de privacidad", slug="privacidad", language="es")
     BlockFactory(page=spanish, kind=Block.Kind.PARAGRAPH, text="Sus respuestas, cifradas.")
     return english, spanish
 

@@ -5,11 +5,13 @@ can check every page and report all of them at once, naming the page, the rule a
 element.
 """
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+SPANISH_CONTENT = REPO / "pages" / "content" / "es" / "pages"
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 
@@ -24,7 +26,25 @@ PUBLIC_PAGES = {
     "form": "/consultation/",
     "search": "/search/?q=fibromyalgia",
     "not-found": "/no-such-page/",
+    "es-form": "/es/consultation/",
+    "es-search": "/es/search/?q=fibromialgia",
 }
+
+
+def _spanish_starting_pages():
+    """The Spanish starting pages (pages/content/es/, loaded by the `site` fixture with the
+    English ones), by the name `es-<file name without its number>`: none until they exist."""
+    pages = {}
+    for path in sorted(SPANISH_CONTENT.glob("*.toml")):
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+        parent = data.get("parent")
+        address = f"{parent}{data['slug']}/" if parent else "/"
+        pages[f"es-{path.stem.partition('-')[2] or path.stem}"] = f"/es{address}"
+    return pages
+
+
+PUBLIC_PAGES.update(_spanish_starting_pages())
 
 # WCAG 2.0, 2.1 and 2.2, levels A and AA (axe-core's own tags).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
