@@ -46,6 +46,8 @@ def site():
     site = SiteSettings.get_solo()
     site.phone = "(512) 555-0100"
     site.email = "hola@clinic.example"
+    site.emergency_notice = "This website is not for emergencies. Call 911."
+    site.emergency_notice_es = "Este sitio no es para emergencias. Llame al 911."
     site.save()
     return site
 
@@ -134,6 +136,8 @@ def test_the_confirmation_is_spanish_with_a_spanish_date_and_calendar(
     assert "hora del centro" in email.body
     assert "/es/consultation/booking/" in email.body  # its links open the Spanish pages
     assert "¿Tiene preguntas? Llámenos al (512) 555-0100" in email.body
+    assert "Este sitio no es para emergencias. Llame al 911." in email.body
+    assert "This website is not for emergencies" not in email.body
 
     event, other = read_both_ways(email)
     assert str(event["SUMMARY"]) == f"Llamada telefónica: {site.clinic_name}"
@@ -220,6 +224,7 @@ def test_an_english_patients_emails_stay_english(
     assert f"How: {phone.name}" in email.body
     assert f"Your reference: {english_request.reference}" in email.body
     assert "/es/" not in email.body
+    assert "This website is not for emergencies. Call 911." in email.body
     event, other = read_both_ways(email)
     assert other.summary.value == f"{phone.name}: {site.clinic_name}"
     assert str(event["DESCRIPTION"]).startswith(f"Your reference: {english_request.reference}")
@@ -252,6 +257,7 @@ def test_the_slot_picker_is_in_spanish(client, site, staff, phone, spanish_reque
     assert re.fullmatch(r"\d{1,2}:\d\d [ap]\.m\. – \d{1,2}:\d\d [ap]\.m\.", first), first
     text = page_text(response)
     assert "Reservar este horario" in text
+    assert "Este sitio no es para emergencias. Llame al 911." in text
     assert "Por favor, llámenme para acordar un horario" in text
     assert "Choose a time" not in text and "Book this time" not in text
 
