@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Availability,
@@ -20,16 +22,20 @@ class ConsultationTypeChoiceForm(forms.Form):
     """Step one when several consultation types are offered (a GET form: works without JS)."""
 
     type = forms.ModelChoiceField(
-        label="How would you like to talk with us?",
+        label=_("How would you like to talk with us?"),
         queryset=ConsultationType.objects.filter(is_active=True),
         to_field_name="slug",
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Please choose how you would like to talk with us.",
-            "invalid_choice": "Please choose one of the ways listed.",
+            "required": _("Please choose how you would like to talk with us."),
+            "invalid_choice": _("Please choose one of the ways listed."),
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].label_from_instance = ConsultationType.patient_label
 
 
 class BookingSlotForm(forms.Form):
@@ -37,13 +43,13 @@ class BookingSlotForm(forms.Form):
 
     slot = forms.CharField(
         max_length=40,
-        error_messages={"required": "Please choose a time, or ask us to call you instead."},
+        error_messages={"required": _("Please choose a time, or ask us to call you instead.")},
     )
 
     def clean_slot(self):
         parsed = slot_value_parse(self.cleaned_data["slot"])
         if parsed is None:
-            raise ValidationError("Please choose one of the times listed.", code="invalid")
+            raise ValidationError(gettext("Please choose one of the times listed."), code="invalid")
         return parsed
 
 

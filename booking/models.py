@@ -29,7 +29,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 from solo.models import SingletonModel
 
 
@@ -106,6 +107,14 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+#: A consultation's way of meeting in the patient's words (the staff's choices stay English).
+PATIENT_MODE_LABELS = {
+    "phone": gettext_lazy("Phone call"),
+    "video": gettext_lazy("Video call"),
+    "in_person": gettext_lazy("In person at the clinic"),
+}
+
+
 class ConsultationType(models.Model):
     """A kind of consultation patients can book: phone, video or in person, with its length."""
 
@@ -173,6 +182,13 @@ class ConsultationType(models.Model):
 
     def __str__(self):
         return self.name
+
+    def patient_label(self):
+        """How a patient reads this type: its name (the clinic's English words) in English, its
+        way of meeting in another language ("Videollamada"), as names are not translated."""
+        if (translation.get_language() or "en").split("-")[0] == "en":
+            return self.name
+        return str(PATIENT_MODE_LABELS.get(self.mode, self.name))
 
 
 class BookingSettings(SingletonModel):

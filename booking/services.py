@@ -25,13 +25,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from audit.models import AuditEntry
 from audit.services import audit_record
 from outbox.services import outbound_email_queue, outbound_email_withdraw, regarding_key
+from pages.dates import long_date
 from pages.models import SiteSettings
+from pages.templating import PUBLIC_TEMPLATES
 
 from .models import (
     MANAGE_SCHEDULES,
@@ -59,18 +63,20 @@ class BookingError(Exception):
     """A booking rule said no. `code` is stable (tests, views); `message` is for the patient."""
 
     messages = {
-        "not_active": "This booking has already been cancelled.",
-        "not_requested": "Only a requested booking can be confirmed.",
-        "too_late": (
+        "not_active": gettext_lazy("This booking has already been cancelled."),
+        "not_requested": gettext_lazy("Only a requested booking can be confirmed."),
+        "too_late": gettext_lazy(
             "Your consultation is too soon to change online. Please call us and we will help."
         ),
-        "already_booked": "A consultation time is already booked for this request.",
-        "request_closed": "This request is closed, so no time can be booked for it online.",
+        "already_booked": gettext_lazy("A consultation time is already booked for this request."),
+        "request_closed": gettext_lazy(
+            "This request is closed, so no time can be booked for it online."
+        ),
     }
 
     def __init__(self, code, message=None):
         self.code = code
-        self.message = message or self.messages.get(code, "That cannot be done.")
+        self.message = message or self.messages.get(code, gettext_lazy("That cannot be done."))
         super().__init__(code)
 
 
@@ -80,19 +86,27 @@ class SlotUnavailable(BookingError):
     def __init__(self, code, rules=None, *, closure=None):
         rules = rules or BookingSettings.get_solo()
         messages = {
-            "past": "That time has already passed. Please pick one of the times below.",
-            "notice": (
-                f"We need at least {rules.minimum_notice_hours} hours' notice. "
-                "Please pick a later time."
+            "past": gettext_lazy(
+                "That time has already passed. Please pick one of the times below."
             ),
-            "horizon": (
-                f"We book up to {rules.horizon_days} days ahead. Please pick an earlier time."
+            "notice": format_lazy(
+                gettext_lazy("We need at least {hours} hours' notice. Please pick a later time."),
+                hours=rules.minimum_notice_hours,
             ),
-            "taken": "That time was just taken, please pick another.",
-            "unavailable": "That time is not one we offer. Please pick one of the times below.",
-            "closed": (
-                f"The clinic is closed that day ({closure}), so no consultation can be booked "
-                "then. Please pick another day."
+            "horizon": format_lazy(
+                gettext_lazy("We book up to {days} days ahead. Please pick an earlier time."),
+                days=rules.horizon_days,
+            ),
+            "taken": gettext_lazy("That time was just taken, please pick another."),
+            "unavailable": gettext_lazy(
+                "That time is not one we offer. Please pick one of the times below."
+            ),
+            "closed": format_lazy(
+                gettext_lazy(
+                    "The clinic is closed that day ({closure}), so no consultation can be "
+                    "booked then. Please pick another day."
+                ),
+                closure=closure,
             ),
         }
         super().__init__(code, messages[code])
@@ -253,12 +267,21 @@ class LinkChangesExhausted(BookingError):
 
     def __init__(self):
         phone = SiteSettings.get_solo().phone
-        call = f", or call us at {phone} and we will help" if phone else ""
-        super().__init__(
-            "too_many_changes",
-            "You have changed your booking several times in a short while, so this change "
-            f"was not made. Please try again in an hour{call}.",
-        )
+        if phone:
+            message = format_lazy(
+                gettext_lazy(
+                    "You have changed your booking several times in a short while, so this "
+                    "change was not made. Please try again in an hour, or call us at {phone} and "
+                    "we will help."
+                ),
+                phone=phone,
+            )
+        else:
+            message = gettext_lazy(
+                "You have changed your booking several times in a short while, so this change "
+                "was not made. Please try again in an hour."
+            )
+        super().__init__("too_many_changes", message)
 
 
 def booking_link_changes_key(*, invitation, now=None):
@@ -561,11 +584,20 @@ def booking_reminders_queue(*, now=None):
 # --- E-mail -----------------------------------------------------------------------------------
 
 _SUBJECTS = {
-    BookingEmailKind.CONFIRMED: "Your consultation time is confirmed ({reference})",
-    BookingEmailKind.CANCELLED: "Your consultation has been cancelled ({reference})",
-    BookingEmailKind.REMINDER: "Reminder: your consultation {day} ({reference})",
-    BookingEmailKind.MOVE_RECEIVED: "We received your new consultation time ({reference})",
+    BookingEmailKind.CONFIRMED: gettext_lazy("Your consultation time is confirmed ({reference})"),
+    BookingEmailKind.CANCELLED: gettext_lazy("Your consultation has been cancelled ({reference})"),
+    BookingEmailKind.REMINDER: gettext_lazy("Reminder: your consultation {day} ({reference})"),
+    BookingEmailKind.MOVE_RECEIVED: gettext_lazy(
+        "We received your new consultation time ({reference})"
+    ),
 }
+
+
+def consultation_type_label(consultation_type):
+    """A consultation type as the patient reads it, in the active language."""
+    return consultation_type.patient_label()
+
+
 _TEMPLATES = {
     BookingEmailKind.CONFIRMED: "booking/email/booking_confirmed.txt",
     BookingEmailKind.CANCELLED: "booking/email/booking_cancelled.txt",
@@ -574,21 +606,47 @@ _TEMPLATES = {
 }
 
 
+def booking_time(local):
+    """A clinic time as the patient's language writes it: "9:00 AM", "9:00 a. m."."""
+    return dateformat.format(local, gettext("g:i A"))
+
+
+def booking_when(local):
+    """A clinic day and time in the active language: "Tuesday, December 1, 2026, 9:00 AM",
+    "martes, 1 de diciembre de 2026, 9:00 a. m."."""
+    return gettext("{weekday}, {date}, {time}").format(
+        weekday=dateformat.format(local, "l"),
+        date=long_date(local),
+        time=booking_time(local),
+    )
+
+
+def booking_day(*, start, now):
+    """The consultation's day as the reminder's subject says it, in the active language:
+    "today", "tomorrow" or "on Wednesday 4 February"."""
+    local_start = start.astimezone(clinic_tz())
+    days = (local_start.date() - now.astimezone(clinic_tz()).date()).days
+    if days == 0:
+        return gettext("today")
+    if days == 1:
+        return gettext("tomorrow")
+    return gettext("on {weekday} {day} {month}").format(
+        weekday=dateformat.format(local_start, "l"),
+        day=local_start.day,
+        month=dateformat.format(local_start, "F"),
+    )
+
+
 def booking_day_phrase(*, start, now):
     """When the consultation is, as the patient's calendar says it, from the clinic's dates.
 
-    "today at 10:00 PM", "tomorrow at 9:00 AM", or "on Wednesday 4 February at 9:00 AM":
-    the days are compared in the clinic's zone, so a reminder queued at 21:16 for a 22:00
-    consultation says "today", never "tomorrow" (as UTC dates would).
+    "today at 10:00 PM", "tomorrow at 9:00 AM", or "on Wednesday 4 February at 9:00 AM" (in
+    the active language): the days are compared in the clinic's zone, so a reminder queued at
+    21:16 for a 22:00 consultation says "today", never "tomorrow" (as UTC dates would).
     """
-    local_start = start.astimezone(clinic_tz())
-    days = (local_start.date() - now.astimezone(clinic_tz()).date()).days
-    time = local_start.strftime("%I:%M %p").lstrip("0")
-    if days == 0:
-        return f"today at {time}"
-    if days == 1:
-        return f"tomorrow at {time}"
-    return f"on {local_start:%A} {local_start.day} {local_start:%B} at {time}"
+    day = booking_day(start=start, now=now)
+    time = booking_time(start.astimezone(clinic_tz()))
+    return gettext("{day} at {time}").format(day=day, time=time)
 
 
 def _email_context():
@@ -598,19 +656,37 @@ def _email_context():
     }
 
 
+def patient_email_context(language):
+    """What every e-mail to a patient shows around its words, in their language."""
+    context = _email_context()
+    context["emergency_notice"] = context["site_settings"].in_language("emergency_notice", language)
+    return context
+
+
 def _queue_patient_email(booking, kind, now=None):
     consultation_request = booking.consultation_request
     if not consultation_request.email:
         return  # answers removed by the retention purge: nobody to write to
+    # In the patient's language: words, dates, links (to the pages in it) and the .ics summary.
+    with translation.override(consultation_request.language):
+        _queue_patient_email_in_language(booking, kind, now=now)
+
+
+def _queue_patient_email_in_language(booking, kind, now=None):
+    consultation_request = booking.consultation_request
+    now = now or timezone.now()
+    local_start = booking.start.astimezone(clinic_tz())
+    local_end = booking.end.astimezone(clinic_tz())
     context = {
-        **_email_context(),
+        **patient_email_context(consultation_request.language),
         "reference": consultation_request.reference,
         "booking": booking,
-        "local_start": booking.start.astimezone(clinic_tz()),
-        "local_end": booking.end.astimezone(clinic_tz()),
+        "type_label": consultation_type_label(booking.consultation_type),
+        "start_when": booking_when(local_start),
+        "end_time": booking_time(local_end),
         "change_notice_hours": BookingSettings.get_solo().change_notice_hours,
         "request_open": consultation_request.accepts_bookings,
-        "day_phrase": booking_day_phrase(start=booking.start, now=now or timezone.now()),
+        "day_phrase": booking_day_phrase(start=booking.start, now=now),
     }
     invitation = booking_invitation_get_or_create(consultation_request=consultation_request)
     context.update(booking_links(invitation=invitation))
@@ -620,12 +696,12 @@ def _queue_patient_email(booking, kind, now=None):
     elif kind == BookingEmailKind.CANCELLED:
         # Always: a calendar that never held the event ignores a CANCEL for an unknown UID.
         calendar = booking_calendar_file(booking=booking, cancelled=True)
-    day = context["day_phrase"].split(" at ", 1)[0]
+    day = booking_day(start=booking.start, now=now)
     outbound_email_queue(
         kind=kind,
         recipients=[consultation_request.email],
-        subject=_SUBJECTS[kind].format(reference=consultation_request.reference, day=day),
-        body=render_to_string(_TEMPLATES[kind], context),
+        subject=str(_SUBJECTS[kind]).format(reference=consultation_request.reference, day=day),
+        body=render_to_string(_TEMPLATES[kind], context, using=PUBLIC_TEMPLATES),
         regarding=regarding_key(consultation_request),
         calendar_file=calendar,
     )
@@ -650,7 +726,9 @@ def _queue_request_staff_alert(consultation_request, what):
 
 
 def booking_calendar_file(*, booking, cancelled=False):
-    """The booking as an iCalendar file: time, clinic address or call details, nothing clinical."""
+    """The booking as an iCalendar file: time, clinic address or call details, nothing clinical.
+
+    Its summary and description are in the active language (the patient's, when e-mailed)."""
     site = SiteSettings.get_solo()
     consultation_type = booking.consultation_type
     if consultation_type.mode == consultation_type.Mode.IN_PERSON:
@@ -658,9 +736,13 @@ def booking_calendar_file(*, booking, cancelled=False):
     else:
         location = consultation_type.get_mode_display()
     description = [
-        f"Your reference: {booking.consultation_request.reference}",
+        gettext("Your reference: {reference}").format(
+            reference=booking.consultation_request.reference
+        ),
         consultation_type.joining_details,
-        f"To change or cancel, call us at {site.phone}." if site.phone else "",
+        gettext("To change or cancel, call us at {phone}.").format(phone=site.phone)
+        if site.phone
+        else "",
     ]
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{site.clinic_name}//Consultations//EN")
@@ -676,7 +758,7 @@ def booking_calendar_file(*, booking, cancelled=False):
     organizer = icalendar.vCalAddress(f"mailto:{booking_organizer_email()}")
     organizer.params["cn"] = icalendar.vText(site.clinic_name)
     event.add("organizer", organizer)
-    event.add("summary", f"{consultation_type.name}: {site.clinic_name}")
+    event.add("summary", f"{consultation_type_label(consultation_type)}: {site.clinic_name}")
     event.add("location", location)
     event.add("description", "\n".join(line for line in description if line))
     if cancelled:

@@ -10,6 +10,7 @@ import functools
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -84,7 +85,7 @@ def booking_pick_view(request, token, invitation):
             context["callback_error"] = exc.message
             status = 429
         else:
-            messages.success(request, "Thank you: we will call you to arrange a time.")
+            messages.success(request, gettext("Thank you: we will call you to arrange a time."))
             return redirect(request.path)
     elif request.method == "POST" and consultation_type is not None and form.is_valid():
         staff_id, start = form.cleaned_data["slot"]
@@ -109,7 +110,7 @@ def booking_pick_view(request, token, invitation):
         else:
             messages.success(
                 request,
-                "Thank you: we have your chosen time. We will confirm it by e-mail.",
+                gettext("Thank you: we have your chosen time. We will confirm it by e-mail."),
             )
             return redirect(request.path)
     elif request.method == "POST":
@@ -146,6 +147,6 @@ def booking_cancel_view(request, token, invitation):
                 status=429 if limited else 409,
                 using=PUBLIC_TEMPLATES,
             )
-        messages.success(request, "Your consultation has been cancelled.")
+        messages.success(request, gettext("Your consultation has been cancelled."))
         return redirect("booking:pick", token=token)
     return render(request, "booking/booking_cancel.html", context, using=PUBLIC_TEMPLATES)

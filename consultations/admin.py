@@ -65,6 +65,7 @@ CHANGELIST_FIELDS = (
     "inclusion_criteria_met",
     "screening_outcome",
     "preferred_contact_method",
+    "language",
     "version",
 )
 
@@ -72,6 +73,7 @@ CHANGELIST_FIELDS = (
 TRIAGE_FIELDS = (
     "reference",
     "created_at",
+    "language",
     "status",
     "outcome",
     "closed_at",
@@ -82,7 +84,12 @@ TRIAGE_FIELDS = (
     "screening_recorded_at",
     "earlier_requests",
 )
-CONSENT_FIELDS = ("consent_notice_version", "consented_at", "anonymised_at")
+CONSENT_FIELDS = (
+    "consent_notice_version",
+    "consent_language",
+    "consented_at",
+    "anonymised_at",
+)
 
 #: Lists of ticked choices, shown as their labels on the detail page.
 _LIST_DISPLAY = {"symptoms": "symptoms_list", "treatments_tried": "treatments_list"}
@@ -240,6 +247,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "assigned_to",
         "flags",
         "contact_method",
+        "language",
     )
     list_display_links = ("reference",)
     list_filter = (
@@ -251,6 +259,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "contraindication_reported",
         "inclusion_criteria_met",
         "screening_outcome",
+        "language",
         "created_at",
     )
     list_select_related = ("assigned_to",)
@@ -859,7 +868,7 @@ class PatientMessageTemplateAdmin(admin.ModelAdmin):
 
     list_display = ("name", "staff_write_text", "is_active", "position")
     list_editable = ("is_active", "position")
-    fields = ("name", "body", "staff_write_text", "is_active", "position")
+    fields = ("name", "body", "body_es", "staff_write_text", "is_active", "position")
 
 
 # Booking's admin (availability, types, bookings) lives in its own module.

@@ -4,9 +4,11 @@ The form's fieldsets and the staff's read-only view of a request both follow the
 Kept free of model imports so the logging filter can use it before Django's apps are ready.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 ANSWER_GROUPS = (
     (
-        "About you",
+        _("About you"),
         (
             "full_name",
             "preferred_name",
@@ -19,7 +21,7 @@ ANSWER_GROUPS = (
         ),
     ),
     (
-        "Your fibromyalgia",
+        _("Your fibromyalgia"),
         (
             "diagnosis",
             "diagnosis_when",
@@ -31,11 +33,11 @@ ANSWER_GROUPS = (
         ),
     ),
     (
-        "Treatments so far",
+        _("Treatments so far"),
         ("treatments_tried", "treatments_other", "treatment_response", "current_medications"),
     ),
     (
-        "Safety questions",
+        _("Safety questions"),
         (
             "heart_condition",
             "high_blood_pressure",
@@ -44,7 +46,7 @@ ANSWER_GROUPS = (
             "psychiatric_details",
         ),
     ),
-    ("Anything else", ("heard_from", "anything_else")),
+    (_("Anything else"), ("heard_from", "anything_else")),
 )
 
 ANSWER_FIELDS = tuple(name for _legend, names in ANSWER_GROUPS for name in names)

@@ -17,52 +17,61 @@ from django.core.signals import setting_changed
 from django.core.validators import MaxLengthValidator
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from .answers import ANSWER_FIELDS, ANSWER_GROUPS
 from .models import ConsultationRequest as CR
 from .models import YesNoUnsure
 
-SAFETY_INTRO = (
-    '<p class="form-intro">These questions help our physician prepare. Your answers do not '
-    "decide anything on their own: a physician goes through them with you.</p>"
+SAFETY_INTRO = _(
+    "These questions help our physician prepare. Your answers do not decide anything on their "
+    "own: a physician goes through them with you."
 )
 # Every required question says what to do when it is left out; a few say more.
 FIELD_MESSAGES = {
-    "full_name": {"required": "Enter your full name."},
+    "full_name": {"required": _("Enter your full name.")},
     "date_of_birth": {
-        "required": "Enter your date of birth.",
-        "invalid": "Enter your date of birth like 04/23/1980.",
+        "required": _("Enter your date of birth."),
+        "invalid": _("Enter your date of birth like 04/23/1980."),
     },
     "email": {
-        "required": "Enter your e-mail address.",
-        "invalid": "Enter an e-mail address like name@example.com.",
+        "required": _("Enter your e-mail address."),
+        "invalid": _("Enter an e-mail address like name@example.com."),
     },
     "phone": {
-        "required": "Enter your phone number.",
-        "invalid": "Enter a US phone number, like (512) 555-0123.",
+        "required": _("Enter your phone number."),
+        "invalid": _("Enter a US phone number, like (512) 555-0123."),
     },
-    "preferred_contact_method": {"required": "Choose how we should contact you first."},
-    "best_time_to_reach": {"required": "Choose the best time to reach you."},
-    "voicemail_ok": {"required": "Tell us whether we may leave a voicemail."},
-    "diagnosis": {"required": "Tell us whether a clinician has diagnosed fibromyalgia."},
+    "preferred_contact_method": {"required": _("Choose how we should contact you first.")},
+    "best_time_to_reach": {"required": _("Choose the best time to reach you.")},
+    "voicemail_ok": {"required": _("Tell us whether we may leave a voicemail.")},
+    "diagnosis": {"required": _("Tell us whether a clinician has diagnosed fibromyalgia.")},
     "pain_level": {
-        "required": "Enter your pain as a number from 0 to 10.",
-        "number": "Enter your pain as a whole number from 0 to 10.",
+        "required": _("Enter your pain as a number from 0 to 10."),
+        "number": _("Enter your pain as a whole number from 0 to 10."),
     },
     "fatigue_level": {
-        "required": "Enter your tiredness as a number from 0 to 10.",
-        "number": "Enter your tiredness as a whole number from 0 to 10.",
+        "required": _("Enter your tiredness as a number from 0 to 10."),
+        "number": _("Enter your tiredness as a whole number from 0 to 10."),
     },
-    "daily_impact": {"required": "Choose how much fibromyalgia limits your daily life."},
-    "heart_condition": {"required": "Answer the question about heart or blood-vessel conditions."},
-    "high_blood_pressure": {"required": "Answer the question about high blood pressure."},
-    "substance_use_concern": {"required": "Answer the question about alcohol, drugs or medicines."},
-    "psychiatric_history": {"required": "Answer the question about mental health history."},
-    "consent_privacy": {"required": "Tick the box to agree to the privacy notice."},
+    "daily_impact": {"required": _("Choose how much fibromyalgia limits your daily life.")},
+    "heart_condition": {
+        "required": _("Answer the question about heart or blood-vessel conditions.")
+    },
+    "high_blood_pressure": {"required": _("Answer the question about high blood pressure.")},
+    "substance_use_concern": {
+        "required": _("Answer the question about alcohol, drugs or medicines.")
+    },
+    "psychiatric_history": {"required": _("Answer the question about mental health history.")},
+    "consent_privacy": {"required": _("Tick the box to agree to the privacy notice.")},
     "acknowledge_not_emergency": {
-        "required": "Tick the box to confirm you know this form is not for emergencies."
+        "required": _("Tick the box to confirm you know this form is not for emergencies.")
     },
 }
 SUBMISSION_SALT = "consultations.submission-token"
@@ -185,9 +194,17 @@ def _text(label, *, limit=TEXT_LIMIT, help_text="", rows=4):
     )
 
 
-def _optional(label):
-    """Optional questions say so in their label, so nobody has to guess."""
-    return format_html('{} <span class="optional">(optional)</span>', label)
+def _optional_now(label):
+    return format_html('{} <span class="optional">{}</span>', label, gettext("(optional)"))
+
+
+#: Optional questions say so in their label, so nobody has to guess. Worded when the label is
+#: shown, in the visitor's language.
+_optional = lazy(_optional_now, SafeString)
+
+
+def _plain_label(label):
+    return strip_tags(str(label))
 
 
 def _word_messages(fields):
@@ -201,9 +218,12 @@ def _word_messages(fields):
         field.validators = [
             MaxLengthValidator(
                 validator.limit_value,
-                message=(
-                    f"Your answer to “{strip_tags(str(field.label))}” is too long: please "
-                    "keep it to %(limit_value)d characters (it has %(show_value)d)."
+                message=format_lazy(
+                    _(
+                        "Your answer to “{label}” is too long: please keep it to "
+                        "%(limit_value)d characters (it has %(show_value)d)."
+                    ),
+                    label=lazy(_plain_label, str)(field.label),
                 ),
             )
             if isinstance(validator, MaxLengthValidator)
@@ -215,152 +235,158 @@ def _word_messages(fields):
 class ConsultationRequestForm(forms.Form):
     # --- About you -------------------------------------------------------------------------
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=SHORT_TEXT_LIMIT,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        help_text="As it appears on your medical records.",
+        help_text=_("As it appears on your medical records."),
     )
     preferred_name = forms.CharField(
-        label=_optional("What should we call you?"),
+        label=_optional(_("What should we call you?")),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "nickname", "spellcheck": "false"}),
     )
     date_of_birth = forms.DateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         input_formats=["%Y-%m-%d", "%m/%d/%Y"],
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-        help_text="You need to be 18 or older. For example 04/23/1980.",
+        help_text=_("You need to be 18 or older. For example 04/23/1980."),
     )
     email = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        help_text="We send a short confirmation here. It contains no health details.",
+        help_text=_("We send a short confirmation here. It contains no health details."),
     )
     phone = PhoneNumberField(
-        label="Phone number",
+        label=_("Phone number"),
         region="US",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        help_text="A US number, for example (512) 555-0123.",
+        help_text=_("A US number, for example (512) 555-0123."),
     )
     preferred_contact_method = _radio(CR.ContactMethod.choices)
-    preferred_contact_method.label = "How should we contact you first?"
+    preferred_contact_method.label = _("How should we contact you first?")
     best_time_to_reach = _radio(CR.BestTime.choices)
-    best_time_to_reach.label = "When is the best time to reach you? (Central Time)"
+    best_time_to_reach.label = _("When is the best time to reach you? (Central Time)")
     voicemail_ok = forms.ChoiceField(
-        label="If we miss you, may we leave a voicemail that mentions the clinic?",
-        choices=_fixed([(YesNoUnsure.YES, "Yes"), (YesNoUnsure.NO, "No")]),
+        label=_("If we miss you, may we leave a voicemail that mentions the clinic?"),
+        choices=_fixed([(YesNoUnsure.YES, _("Yes")), (YesNoUnsure.NO, _("No"))]),
         widget=forms.RadioSelect,
     )
 
     # --- Your fibromyalgia -----------------------------------------------------------------
     diagnosis = _radio(YesNoUnsure.choices)
-    diagnosis.label = "Has a doctor or other clinician diagnosed you with fibromyalgia?"
+    diagnosis.label = _("Has a doctor or other clinician diagnosed you with fibromyalgia?")
     diagnosis_when = forms.CharField(
-        label=_optional("Roughly when?"),
+        label=_optional(_("Roughly when?")),
         required=False,
         max_length=100,
-        help_text="For example “2019” or “about five years ago”.",
+        help_text=_("For example “2019” or “about five years ago”."),
     )
     pain_level = _score(
-        "How bad is your pain these days, from 0 to 10?",
-        "0 means no pain, 10 the worst pain you can imagine.",
+        _("How bad is your pain these days, from 0 to 10?"),
+        _("0 means no pain, 10 the worst pain you can imagine."),
     )
     fatigue_level = _score(
-        "How bad is your tiredness these days, from 0 to 10?",
-        "0 means not tired at all, 10 the worst exhaustion you can imagine.",
+        _("How bad is your tiredness these days, from 0 to 10?"),
+        _("0 means not tired at all, 10 the worst exhaustion you can imagine."),
     )
     daily_impact = _radio(CR.DailyImpact.choices)
-    daily_impact.label = "How much does fibromyalgia limit your daily life?"
+    daily_impact.label = _("How much does fibromyalgia limit your daily life?")
     daily_impact_details = _text(
-        _optional("What is hardest for you day to day?"),
-        help_text="For example work, chores, sleep, time with family.",
+        _optional(_("What is hardest for you day to day?")),
+        help_text=_("For example work, chores, sleep, time with family."),
     )
-    symptoms = _ticks("Which of these do you have?", CR.Symptom.choices, "Tick all that apply.")
+    symptoms = _ticks(
+        _("Which of these do you have?"), CR.Symptom.choices, _("Tick all that apply.")
+    )
 
     # --- Treatments so far ------------------------------------------------------------------
     treatments_tried = _ticks(
-        "Which treatments have you tried?",
+        _("Which treatments have you tried?"),
         CR.Treatment.choices,
-        "Tick all that apply, past or present.",
+        _("Tick all that apply, past or present."),
     )
     treatments_other = forms.CharField(
-        label=_optional("If something else, what?"),
+        label=_optional(_("If something else, what?")),
         required=False,
         max_length=SHORT_TEXT_LIMIT,
     )
     treatment_response = _text(
-        _optional("How did these treatments help, or not?"),
-        help_text="Side effects are useful to know too.",
+        _optional(_("How did these treatments help, or not?")),
+        help_text=_("Side effects are useful to know too."),
     )
     current_medications = _text(
-        _optional("Which medicines do you take now?"),
-        help_text="Include doses if you know them. Supplements count too.",
+        _optional(_("Which medicines do you take now?")),
+        help_text=_("Include doses if you know them. Supplements count too."),
     )
 
     # --- Safety questions -------------------------------------------------------------------
     heart_condition = _radio(YesNoUnsure.choices)
-    heart_condition.label = "Do you have a heart or blood-vessel condition?"
+    heart_condition.label = _("Do you have a heart or blood-vessel condition?")
     high_blood_pressure = _radio(CR.BloodPressure.choices)
-    high_blood_pressure.label = "Do you have high blood pressure?"
+    high_blood_pressure.label = _("Do you have high blood pressure?")
     substance_use_concern = _radio(YesNoUnsure.choices)
-    substance_use_concern.label = (
+    substance_use_concern.label = _(
         "Have you, or has anyone treating you, been concerned about your use of alcohol, "
         "drugs or medicines?"
     )
     psychiatric_history = _radio(YesNoUnsure.choices)
-    psychiatric_history.label = (
+    psychiatric_history.label = _(
         "Is there mental health history our physician should know about, such as psychosis "
         "or mania?"
     )
     psychiatric_details = _text(
-        _optional("Anything you would like to add?"),
-        help_text="Only what you are comfortable sharing now; we can talk about it in person.",
+        _optional(_("Anything you would like to add?")),
+        help_text=_("Only what you are comfortable sharing now; we can talk about it in person."),
         rows=3,
     )
 
     # --- Anything else ------------------------------------------------------------------------
     heard_from = forms.ChoiceField(
-        label=_optional("How did you hear about us?"),
+        label=_optional(_("How did you hear about us?")),
         required=False,
-        choices=_fixed([("", "Choose one")] + CR.HeardFrom.choices),
+        choices=_fixed([("", _("Choose one"))] + CR.HeardFrom.choices),
     )
-    anything_else = _text(_optional("Anything else you would like us to know?"))
+    anything_else = _text(_optional(_("Anything else you would like us to know?")))
 
     # --- Consent --------------------------------------------------------------------------------
     consent_privacy = forms.BooleanField(
-        label="I have read the privacy notice and agree that the clinic may use my answers to "
-        "respond to this request.",
+        label=_(
+            "I have read the privacy notice and agree that the clinic may use my answers to "
+            "respond to this request."
+        ),
     )
     acknowledge_not_emergency = forms.BooleanField(
-        label="I understand this form is not for emergencies: in an emergency I will call 911, "
-        "and in a crisis I will call or text 988.",
+        label=_(
+            "I understand this form is not for emergencies: in an emergency I will call 911, "
+            "and in a crisis I will call or text 988."
+        ),
     )
 
     # --- Not questions: spam defence and one-request-per-form ----------------------------------
     submission_token = forms.CharField(widget=forms.HiddenInput)
     # Honeypot: hidden from people by CSS (.hp-field), left in for robots that fill every box.
     website = forms.CharField(
-        label="Leave this box empty",
+        label=_("Leave this box empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     MESSAGES = {
-        "token": (
+        "token": _(
             "We could not check this form, so nothing was sent. Your answers are still here: "
             "please press “Send my request” again."
         ),
-        "too_fast": (
+        "too_fast": _(
             "That was quicker than we expected, so nothing was sent yet. Please check your "
             "answers and press “Send my request” again."
         ),
-        "expired": (
+        "expired": _(
             "This form was open for a long time, so for your safety nothing was sent yet. Your "
             "answers are still here: please check them and press “Send my request” again."
         ),
-        "other_browser": (
+        "other_browser": _(
             "This form was opened in another browser window or session, so nothing was sent "
             "yet. Your answers are still here: please press “Send my request” again."
         ),
@@ -375,7 +401,7 @@ class ConsultationRequestForm(forms.Form):
         self.privacy_notice_url = privacy_notice_url
         if privacy_notice_url:
             self.fields["consent_privacy"].help_text = format_html(
-                '<a href="{}">Read the privacy notice</a>.', privacy_notice_url
+                '<a href="{}">{}</a>.', privacy_notice_url, gettext("Read the privacy notice")
             )
 
     def questions_html(self):
@@ -388,7 +414,7 @@ class ConsultationRequestForm(forms.Form):
         """
         if self.is_bound or self.initial.keys() - {"submission_token"}:
             return render_crispy_form(self)
-        return _empty_questions_html(self.privacy_notice_url)
+        return _empty_questions_html(self.privacy_notice_url, get_language())
 
     @functools.cached_property
     def helper(self):
@@ -399,14 +425,15 @@ class ConsultationRequestForm(forms.Form):
         helper.form_tag = False
         helper.disable_csrf = True
         groups = []
+        safety_intro = format_html('<p class="form-intro">{}</p>', SAFETY_INTRO)
         for legend, names in ANSWER_GROUPS:
-            intro = [HTML(SAFETY_INTRO)] if names[0] == "heart_condition" else []
-            groups.append(Fieldset(legend, *intro, *names))
+            intro = [HTML(safety_intro)] if names[0] == "heart_condition" else []
+            groups.append(Fieldset(str(legend), *intro, *names))
         helper.layout = Layout(
             *groups,
-            Fieldset("Your consent", "consent_privacy", "acknowledge_not_emergency"),
+            Fieldset(gettext("Your consent"), "consent_privacy", "acknowledge_not_emergency"),
             Field("website", wrapper_class="hp-field"),
-            Submit("send", "Send my request", css_class="btn-primary btn-lg"),
+            Submit("send", gettext("Send my request"), css_class="btn-primary btn-lg"),
         )
         return helper
 
@@ -415,20 +442,24 @@ class ConsultationRequestForm(forms.Form):
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
         if born > today:
-            raise ValidationError("Your date of birth cannot be in the future.", code="future")
+            raise ValidationError(
+                gettext("Your date of birth cannot be in the future."), code="future"
+            )
         if born.year < OLDEST_BIRTH_YEAR:
-            raise ValidationError("Check the year of your date of birth.", code="too_old")
+            raise ValidationError(gettext("Check the year of your date of birth."), code="too_old")
         if born > _years_ago(today, 18):
             raise ValidationError(
-                "You need to be 18 or older to request a consultation online. Please ask a "
-                "parent or guardian to call the clinic.",
+                gettext(
+                    "You need to be 18 or older to request a consultation online. Please ask a "
+                    "parent or guardian to call the clinic."
+                ),
                 code="under_18",
             )
         return born
 
     def clean_website(self):
         if self.cleaned_data["website"]:
-            raise ValidationError("Please leave this box empty.", code="honeypot")
+            raise ValidationError(gettext("Please leave this box empty."), code="honeypot")
         return ""
 
     def clean_submission_token(self):
@@ -473,8 +504,9 @@ class ConsultationRequestForm(forms.Form):
 _word_messages(ConsultationRequestForm.base_fields)
 
 
-@functools.lru_cache(maxsize=4)
-def _empty_questions_html(privacy_notice_url):
+@functools.lru_cache(maxsize=8)
+def _empty_questions_html(privacy_notice_url, language):
+    # `language` is the active one, which the rendering uses: it keys the cache.
     return render_crispy_form(ConsultationRequestForm(privacy_notice_url=privacy_notice_url))
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from outbox.models import OutboundEmail
 from phi.fields import (
@@ -36,9 +37,9 @@ def new_reference():
 
 
 class YesNoUnsure(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    NOT_SURE = "not_sure", "Not sure"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_SURE = "not_sure", _("Not sure")
 
 
 class EmailKind(models.TextChoices):
@@ -84,53 +85,56 @@ class ConsultationRequest(models.Model):
         SPAM = "spam", "Spam"
 
     class ContactMethod(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        EMAIL = "email", "E-mail"
-        TEXT = "text", "Text message"
+        PHONE = "phone", _("Phone call")
+        EMAIL = "email", _("E-mail")
+        TEXT = "text", _("Text message")
 
     class BestTime(models.TextChoices):
-        MORNING = "morning", "Morning (8 am – noon)"
-        AFTERNOON = "afternoon", "Afternoon (noon – 5 pm)"
-        EVENING = "evening", "Early evening (5 – 7 pm)"
-        ANY = "any", "Any time"
+        MORNING = "morning", _("Morning (8 am – noon)")
+        AFTERNOON = "afternoon", _("Afternoon (noon – 5 pm)")
+        EVENING = "evening", _("Early evening (5 – 7 pm)")
+        ANY = "any", _("Any time")
 
     class DailyImpact(models.TextChoices):
-        NONE = "none", "It does not limit my daily life"
-        SOME = "some", "A little: I manage most things"
-        MODERATE = "moderate", "Moderately: I have cut back on work, chores or activities"
-        SEVERE = "severe", "Severely: I cannot do many everyday things"
-        UNABLE = "unable", "I am unable to do most daily activities"
+        NONE = "none", _("It does not limit my daily life")
+        SOME = "some", _("A little: I manage most things")
+        MODERATE = "moderate", _("Moderately: I have cut back on work, chores or activities")
+        SEVERE = "severe", _("Severely: I cannot do many everyday things")
+        UNABLE = "unable", _("I am unable to do most daily activities")
 
     class Symptom(models.TextChoices):
         # The eight "common features" listed on the fibromyalgia page, in its order.
         WIDESPREAD_PAIN = (
             "widespread_pain",
-            "Widespread, persistent pain in several parts of the body",
+            _("Widespread, persistent pain in several parts of the body"),
         )
-        SENSITIVITY = "sensitivity", "Extra sensitivity to touch, pressure, temperature or sound"
-        FATIGUE = "fatigue", "Deep tiredness that rest does not fix"
-        SLEEP = "sleep", "Unrefreshing sleep or trouble sleeping"
-        FIBRO_FOG = "fibro_fog", "Trouble thinking or remembering (“fibro fog”)"
-        HEADACHES = "headaches", "Headaches or migraines"
-        BOWEL = "bowel", "Irritable bowel symptoms"
-        MOOD = "mood", "Low mood, anxiety or depression"
+        SENSITIVITY = "sensitivity", _("Extra sensitivity to touch, pressure, temperature or sound")
+        FATIGUE = "fatigue", _("Deep tiredness that rest does not fix")
+        SLEEP = "sleep", _("Unrefreshing sleep or trouble sleeping")
+        FIBRO_FOG = "fibro_fog", _("Trouble thinking or remembering (“fibro fog”)")
+        HEADACHES = "headaches", _("Headaches or migraines")
+        BOWEL = "bowel", _("Irritable bowel symptoms")
+        MOOD = "mood", _("Low mood, anxiety or depression")
 
     class Treatment(models.TextChoices):
-        OPIOIDS = "opioids", "Opioid pain medicines (e.g. tramadol, oxycodone)"
-        NSAIDS = "nsaids", "Anti-inflammatory pain relievers (NSAIDs, e.g. ibuprofen, naproxen)"
-        MUSCLE_RELAXANTS = "muscle_relaxants", "Muscle relaxants (e.g. cyclobenzaprine)"
-        ANTICONVULSANTS = "anticonvulsants", "Anticonvulsants (e.g. pregabalin, gabapentin)"
-        ANTIDEPRESSANTS = "antidepressants", "Antidepressants (e.g. duloxetine, amitriptyline)"
-        PHYSICAL_THERAPY = "physical_therapy", "Physical therapy or graded activity"
-        CBT = "cbt", "Cognitive-behavioral therapy (CBT) or pain psychotherapy"
-        SLEEP = "sleep", "Treatment for sleep"
-        OTHER = "other", "Something else"
+        OPIOIDS = "opioids", _("Opioid pain medicines (e.g. tramadol, oxycodone)")
+        NSAIDS = "nsaids", _("Anti-inflammatory pain relievers (NSAIDs, e.g. ibuprofen, naproxen)")
+        MUSCLE_RELAXANTS = "muscle_relaxants", _("Muscle relaxants (e.g. cyclobenzaprine)")
+        ANTICONVULSANTS = "anticonvulsants", _("Anticonvulsants (e.g. pregabalin, gabapentin)")
+        ANTIDEPRESSANTS = "antidepressants", _("Antidepressants (e.g. duloxetine, amitriptyline)")
+        PHYSICAL_THERAPY = "physical_therapy", _("Physical therapy or graded activity")
+        CBT = "cbt", _("Cognitive-behavioral therapy (CBT) or pain psychotherapy")
+        SLEEP = "sleep", _("Treatment for sleep")
+        OTHER = "other", _("Something else")
 
     class BloodPressure(models.TextChoices):
-        NO = "no", "No"
-        CONTROLLED = "controlled", "Yes, and it is under control"
-        UNCONTROLLED = "uncontrolled", "Yes, and it is not under control (or I am not sure it is)"
-        NOT_SURE = "not_sure", "I don't know"
+        NO = "no", _("No")
+        CONTROLLED = "controlled", _("Yes, and it is under control")
+        UNCONTROLLED = (
+            "uncontrolled",
+            _("Yes, and it is not under control (or I am not sure it is)"),
+        )
+        NOT_SURE = "not_sure", _("I don't know")
 
     class ScreeningOutcome(models.TextChoices):
         CLEARED = "cleared", "Cleared for a physician consultation"
@@ -138,13 +142,22 @@ class ConsultationRequest(models.Model):
         NOT_APPROPRIATE = "not_appropriate", "Not appropriate for ketamine therapy"
 
     class HeardFrom(models.TextChoices):
-        SEARCH = "search", "Internet search"
-        CLINICIAN = "clinician", "My doctor or another clinician"
-        FRIEND = "friend", "Friend or family"
-        SOCIAL = "social", "Social media"
-        OTHER = "other", "Somewhere else"
+        SEARCH = "search", _("Internet search")
+        CLINICIAN = "clinician", _("My doctor or another clinician")
+        FRIEND = "friend", _("Friend or family")
+        SOCIAL = "social", _("Social media")
+        OTHER = "other", _("Somewhere else")
 
     # --- Identity and triage (plain text: no PHI) --------------------------------------------
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        db_index=True,
+        editable=False,
+        help_text="The language the patient used on the form. Every e-mail to them is written "
+        "in it; their answers are stored the same way whatever the language.",
+    )
     reference = models.CharField(
         max_length=13,
         unique=True,
@@ -210,6 +223,15 @@ class ConsultationRequest(models.Model):
         max_length=80,
         editable=False,
         help_text="Which version of the privacy notice the patient agreed to (see consultations/README.md).",
+    )
+    consent_language = models.CharField(
+        "privacy notice language",
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        editable=False,
+        help_text="The language of the privacy notice the patient agreed to (its version above "
+        "is that notice's).",
     )
     consented_at = models.DateTimeField(
         "consent given",
@@ -526,6 +548,13 @@ class PatientMessageTemplate(models.Model):
         + ". The clinic's phone, emergency notice and address are added below it. "
         "Leave empty for the free-text template.",
     )
+    body_es = models.TextField(
+        "body in Spanish",
+        blank=True,
+        help_text="The same message in Spanish, sent to patients who used the Spanish form. Say "
+        "nothing about any patient's health. Same placeholders as the body, e.g. {reference}. "
+        "Leave empty for the free-text template.",
+    )
     staff_write_text = models.BooleanField(
         "staff write the words",
         default=False,
@@ -552,14 +581,23 @@ class PatientMessageTemplate(models.Model):
     def clean(self):
         message_placeholders_check(self.name)
         message_placeholders_check(self.body)
-        if not self.staff_write_text and not self.body.strip():
-            raise ValidationError(
-                {"body": "Write the message, or tick “staff write the words”."}, code="empty"
-            )
+        message_placeholders_check(self.body_es)
+        if self.staff_write_text:
+            return
+        errors = {
+            name: "Write the message, or tick “staff write the words”."
+            for name in ("body", "body_es")
+            if not getattr(self, name).strip()
+        }
+        if errors:
+            raise ValidationError(errors, code="empty")
 
-    @property
-    def carries_booking_link(self):
-        return "{booking_link}" in self.body and not self.staff_write_text
+    def body_for(self, language):
+        """The words for a patient who used the form in `language` (English unless Spanish)."""
+        return self.body_es if language == "es" and self.body_es.strip() else self.body
+
+    def carries_booking_link(self, language="en"):
+        return "{booking_link}" in self.body_for(language) and not self.staff_write_text
 
 
 class PatientMessage(models.Model):

@@ -6,28 +6,48 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from booking.models import Booking
+from pages.addresses import page_path
+from pages.languages import SOURCE_LANGUAGE
 from pages.models import Page
 from pages.selectors import SiteTree, site_settings_for
 
 from .models import ConsultationRequest
 
-PRIVACY_NOTICE_PATH = "/privacy/"
+#: The privacy notice's stored address (never with a language prefix) in each language.
+PRIVACY_NOTICE_PATHS = {"en": "/privacy/", "es": "/privacidad/"}
+PRIVACY_NOTICE_PATH = PRIVACY_NOTICE_PATHS[SOURCE_LANGUAGE]
 NOTICE_UNAVAILABLE = "unavailable"
 
 
-def _privacy_notice_words(*, now):
-    # The published notice's title, address and words in reading order, in one query: the form
-    # shows the notice's version on every visit. A notice without blocks gives one row of Nones.
+def _notice_language(language):
+    language = (language or "").split("-")[0]
+    return language if language in PRIVACY_NOTICE_PATHS else SOURCE_LANGUAGE
+
+
+def privacy_notice_path(language):
+    """Where the notice in `language` is read on the public site (Spanish under /es/)."""
+    language = _notice_language(language)
+    return page_path(PRIVACY_NOTICE_PATHS[language], language)
+
+
+def privacy_notice_page(language, *, now=None):
+    """The published privacy page in `language`, as a queryset of its one row (or none)."""
+    language = _notice_language(language)
+    return Page.objects.published(at=now or timezone.now()).filter(
+        language=language, url_path=PRIVACY_NOTICE_PATHS[language]
+    )
+
+
+def _privacy_notice_words(*, now, language):
+    # The published notice's title and words in reading order, in one query: the form shows
+    # the notice's version on every visit. A notice without blocks gives one row of Nones.
     return (
-        Page.objects.published(at=now)
-        .filter(url_path=PRIVACY_NOTICE_PATH)
+        privacy_notice_page(language, now=now)
         .order_by("blocks__position", "blocks__pk")
-        .values_list(
-            "title", "url_path", "blocks__kind", "blocks__heading", "blocks__text", "blocks__items"
-        )
+        .values_list("title", "blocks__kind", "blocks__heading", "blocks__text", "blocks__items")
     )
 
 
@@ -35,45 +55,51 @@ def _privacy_notice_words(*, now):
 class PrivacyNotice:
     url: str
     version: str
+    language: str = "en"
 
 
-def privacy_notice_current():
-    """The published privacy notice and its version, as recorded with each consent.
+def privacy_notice_current(language=None):
+    """The published privacy notice in `language` (the active one by default) and its version,
+    as recorded with each consent.
 
     Version = "sha256:" + the first 16 hex digits of a SHA-256 over its heading and blocks'
     words in reading order, e.g. "sha256:3f9a1c0e5b7d2a41". Chosen over the page's pk and
     `updated_at`: the hash changes exactly when the words change (not when an editor only moves
     the page in the menu), and anyone holding an archived copy of the notice can recompute it to
-    prove which text a patient agreed to. When no notice is published the version says
-    "unavailable", honestly.
+    prove which text a patient agreed to. Each language's notice is its own text, so it has its
+    own version. When no notice is published the version says "unavailable", honestly.
     """
-    return _privacy_notice_from_rows(list(_privacy_notice_words(now=timezone.now())))
+    language = _notice_language(language or translation.get_language())
+    rows = list(_privacy_notice_words(now=timezone.now(), language=language))
+    return _privacy_notice_from_rows(rows, language)
 
 
 def privacy_notice_for_page(request):
-    """The published privacy notice, as `privacy_notice_current` gives it, read with the menus
-    and settings of the page that shows it, at the same moment, so that they agree on what is
-    published."""
+    """The published privacy notice in the page's language, as `privacy_notice_current` gives
+    it, read with the menus and settings of the page that shows it, at the same moment, so that
+    they agree on what is published."""
     now = timezone.now()
     SiteTree.for_request(request, now=now)
     site_settings_for(request)
-    return _privacy_notice_from_rows(list(_privacy_notice_words(now=now)))
+    language = _notice_language(translation.get_language())
+    rows = list(_privacy_notice_words(now=now, language=language))
+    return _privacy_notice_from_rows(rows, language)
 
 
-def _privacy_notice_from_rows(rows):
+def _privacy_notice_from_rows(rows, language):
     if not rows:
-        return PrivacyNotice(url="", version=NOTICE_UNAVAILABLE)
-    title, url_path = rows[0][:2]
+        return PrivacyNotice(url="", version=NOTICE_UNAVAILABLE, language=language)
+    title = rows[0][0]
     digest = hashlib.sha256()
     digest.update(title.encode())
-    for *_page, kind, heading, text, items in rows:
+    for _title, kind, heading, text, items in rows:
         if kind is None:  # a notice without blocks: its title alone
             continue
         for part in (kind, heading, text, items):
             digest.update(b"\x1f" + part.encode())
         digest.update(b"\x1e")
     version = f"sha256:{digest.hexdigest()[:16]}"
-    return PrivacyNotice(url=url_path, version=version)
+    return PrivacyNotice(url=privacy_notice_path(language), version=version, language=language)
 
 
 def consultation_request_exists(*, idempotency_key):

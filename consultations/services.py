@@ -19,7 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from audit.models import AuditEntry
@@ -36,6 +37,7 @@ from booking.signals import BookingEvent
 from outbox.models import OutboundEmail
 from outbox.services import outbound_email_queue, regarding_key
 from pages.models import SiteSettings
+from pages.templating import PUBLIC_TEMPLATES
 from phi.crypto import email_blind_index, phone_blind_index
 
 from .models import (
@@ -98,11 +100,19 @@ def screening_flags_derive(*, answers):
 
 @sensitive_variables()
 def consultation_request_create(
-    *, answers, idempotency_key, consent_notice_version, consented_at=None
+    *,
+    answers,
+    idempotency_key,
+    consent_notice_version,
+    consented_at=None,
+    language="en",
+    consent_language=None,
 ):
     """Save one request and queue its two e-mails, in one transaction.
 
     `answers` maps ConsultationRequest field names to cleaned values (the form's `answers`).
+    `language` is the one the patient used on the form (every e-mail to them is written in it);
+    `consent_language` that of the privacy notice they agreed to (by default the same).
     Returns `(request, created)`: a second call with the same `idempotency_key` (refresh, back
     button, double click, two racing requests) returns the first request and creates nothing.
     """
@@ -115,7 +125,9 @@ def consultation_request_create(
         **answers,
         idempotency_key=idempotency_key,
         consent_notice_version=consent_notice_version,
+        consent_language=consent_language or language,
         consented_at=consented_at or timezone.now(),
+        language=language,
         email_blind_index=email_blind_index(answers["email"]) if answers.get("email") else "",
         phone_blind_index=phone_blind_index(answers["phone"]) if answers.get("phone") else "",
         contraindication_reported=flags.contraindication_reported,
@@ -160,8 +172,10 @@ def _email_context():
 @sensitive_variables()
 def _queue_new_request_emails(consultation_request):
     context = {**_email_context(), "reference": consultation_request.reference}
+    context["emergency_notice"] = context["site_settings"].in_language(
+        "emergency_notice", consultation_request.language
+    )
     context["admin_url"] = context["site_url"] + consultation_request.get_admin_url()
-    context["booking_url"] = booking_link_for_request(consultation_request=consultation_request)
     context["booking_link_days"] = settings.BOOKING_LINK_MAX_AGE_DAYS
     if settings.CONSULTATION_ALERT_RECIPIENTS:
         outbound_email_queue(
@@ -173,13 +187,20 @@ def _queue_new_request_emails(consultation_request):
         )
     else:
         logger.warning("CONSULTATION_ALERT_RECIPIENTS is empty: no staff alert was queued")
-    outbound_email_queue(
-        kind=EmailKind.PATIENT_ACKNOWLEDGEMENT,
-        recipients=[consultation_request.email],
-        subject=f"We received your consultation request ({consultation_request.reference})",
-        body=render_to_string("consultations/email/patient_acknowledgement.txt", context),
-        regarding=regarding_key(consultation_request),
-    )
+    # The patient's mail in their language; its link opens the booking pages in it too.
+    with translation.override(consultation_request.language):
+        context["booking_url"] = booking_link_for_request(consultation_request=consultation_request)
+        outbound_email_queue(
+            kind=EmailKind.PATIENT_ACKNOWLEDGEMENT,
+            recipients=[consultation_request.email],
+            subject=gettext("We received your consultation request ({reference})").format(
+                reference=consultation_request.reference
+            ),
+            body=render_to_string(
+                "consultations/email/patient_acknowledgement.txt", context, using=PUBLIC_TEMPLATES
+            ),
+            regarding=regarding_key(consultation_request),
+        )
 
 
 def consultation_request_booking_path(*, reference):
@@ -759,7 +780,7 @@ def consultation_requests_export_csv(*, requests, by, out, http_request=None):
 
 #: Every message's subject: the clinic's fixed words and the reference, as the other patient
 #: e-mails have; never a template's name or anything staff typed.
-PATIENT_MESSAGE_SUBJECT = "A message about your consultation request ({reference})"
+PATIENT_MESSAGE_SUBJECT = gettext_lazy("A message about your consultation request ({reference})")
 NEW_BOOKING_LINK = "New booking link"
 
 
@@ -777,13 +798,19 @@ def _patient_email_or_refuse(request):
 def _patient_message_queue(*, request, words, what, template, by, detail, http_request):
     """Queue the e-mail (in the clinic's frame), record it on the request, audit it."""
     context = {**_email_context(), "reference": request.reference, "words": words}
-    email = outbound_email_queue(
-        kind=EmailKind.PATIENT_MESSAGE,
-        recipients=[_patient_email_or_refuse(request)],
-        subject=PATIENT_MESSAGE_SUBJECT.format(reference=request.reference),
-        body=render_to_string("consultations/email/patient_message.txt", context),
-        regarding=regarding_key(request),
+    context["emergency_notice"] = context["site_settings"].in_language(
+        "emergency_notice", request.language
     )
+    with translation.override(request.language):
+        email = outbound_email_queue(
+            kind=EmailKind.PATIENT_MESSAGE,
+            recipients=[_patient_email_or_refuse(request)],
+            subject=str(PATIENT_MESSAGE_SUBJECT).format(reference=request.reference),
+            body=render_to_string(
+                "consultations/email/patient_message.txt", context, using=PUBLIC_TEMPLATES
+            ),
+            regarding=regarding_key(request),
+        )
     message = PatientMessage.objects.create(
         consultation_request=request,
         template=template,
@@ -814,14 +841,16 @@ def _booking_link_issue(request, *, renew):
 
 def patient_message_fill(*, template, request):
     """A template's words for this request: only MESSAGE_PLACEHOLDERS are filled in."""
-    values = {
-        "reference": request.reference,
-        "clinic_phone": SiteSettings.get_solo().phone or "the number on our website",
-    }
-    if template.carries_booking_link:
-        values["booking_link"] = _booking_link_issue(request, renew=False)
+    with translation.override(request.language):
+        values = {
+            "reference": request.reference,
+            "clinic_phone": SiteSettings.get_solo().phone or gettext("the number on our website"),
+        }
+        if template.carries_booking_link(request.language):
+            values["booking_link"] = _booking_link_issue(request, renew=False)
     return PLACEHOLDER_PATTERN.sub(
-        lambda match: values.get(match.group(1), match.group(0)), template.body
+        lambda match: values.get(match.group(1), match.group(0)),
+        template.body_for(request.language),
     )
 
 
@@ -873,11 +902,13 @@ def consultation_request_booking_link_resend(*, request, by, http_request=None):
     """
     _require(by, PERMISSION_MESSAGE)
     _patient_email_or_refuse(request)
-    url = _booking_link_issue(request, renew=True)
-    words = render_to_string(
-        "consultations/email/booking_link_new.txt",
-        {"booking_url": url, "booking_link_days": settings.BOOKING_LINK_MAX_AGE_DAYS},
-    )
+    with translation.override(request.language):
+        url = _booking_link_issue(request, renew=True)
+        words = render_to_string(
+            "consultations/email/booking_link_new.txt",
+            {"booking_url": url, "booking_link_days": settings.BOOKING_LINK_MAX_AGE_DAYS},
+            using=PUBLIC_TEMPLATES,
+        )
     return _patient_message_queue(
         request=request,
         words=words.strip(),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,7 +20,11 @@ from .forms import (
     browser_binding_set,
     submission_token_issue,
 )
-from .selectors import PRIVACY_NOTICE_PATH, consultation_request_exists, privacy_notice_for_page
+from .selectors import (
+    consultation_request_exists,
+    privacy_notice_for_page,
+    privacy_notice_path,
+)
 from .services import (
     client_rate_limit_hit,
     consultation_request_booking_path,
@@ -32,10 +37,15 @@ SESSION_REFERENCE_KEY = "consultations:reference"
 
 def _rate_limited_message():
     phone = SiteSettings.get_solo().phone
-    call = f" or call us at {phone}" if phone else ""
-    return (
+    if phone:
+        return gettext(
+            "We have received several requests from your connection in a short time, so this "
+            "one was not sent yet. Your answers are still here: please try again later or call "
+            "us at {phone}."
+        ).format(phone=phone)
+    return gettext(
         "We have received several requests from your connection in a short time, so this one "
-        f"was not sent yet. Your answers are still here: please try again later{call}."
+        "was not sent yet. Your answers are still here: please try again later."
     )
 
 
@@ -64,6 +74,7 @@ def consultation_request_create_view(request):
                     answers=form.answers,
                     idempotency_key=key,
                     consent_notice_version=form.token.notice_version,
+                    language=notice.language,
                 )
                 request.session[SESSION_REFERENCE_KEY] = consultation_request.reference
                 return redirect("consultations:request_done")
@@ -108,7 +119,9 @@ def consultation_request_unavailable_view(request):
         return database_unavailable(request)
     site_frame_for_error_page(request, ask_the_database=False)
     form = ConsultationRequestForm(
-        request.POST, privacy_notice_url=PRIVACY_NOTICE_PATH, browser=browser_binding_read(request)
+        request.POST,
+        privacy_notice_url=privacy_notice_path(get_language()),
+        browser=browser_binding_read(request),
     )
     return render(
         request,
