@@ -144,12 +144,11 @@ def _load_page_files(directory, language, report, *, legacy):
             gone = not Page.objects.filter(content_key=key).exists()
             (report.deleted if gone else report.kept).append(key)
             continue
-        if language == SOURCE_LANGUAGE:
-            outcome = _adopt_loaded_before_keys(key, address, legacy)
-            if outcome is not None:
-                LoadedContent.objects.create(key=key)
-                getattr(report, outcome).append(key)
-                continue
+        outcome = _adopt_loaded_before_keys(key, address, language, legacy)
+        if outcome is not None:
+            LoadedContent.objects.create(key=key)
+            getattr(report, outcome).append(key)
+            continue
         parent = None
         if parent_address:
             parent = _loaded_page(keys_by_address.get(parent_address), parent_address, language)
@@ -206,7 +205,7 @@ def _loaded_before_keys():
     return found
 
 
-def _adopt_loaded_before_keys(key, address, legacy):
+def _adopt_loaded_before_keys(key, address, language, legacy):
     """Match a page loaded before keys existed, once: "kept" (now marked with its key),
     "deleted" (loaded once and deleted since), or None (never loaded: load it)."""
     if address in legacy:
@@ -215,7 +214,7 @@ def _adopt_loaded_before_keys(key, address, legacy):
             return "deleted"
     else:
         page = Page.objects.filter(
-            url_path=address, language=SOURCE_LANGUAGE, content_key__isnull=True
+            url_path=address, language=language, content_key__isnull=True
         ).first()
         if page is None:
             return None

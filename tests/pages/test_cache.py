@@ -73,7 +73,7 @@ def test_site_settings_change_shows_at_once(page_cache, fibromyalgia, client):
 
 
 def test_unpublished_and_deleted_pages_disappear_at_once(page_cache, clinic_content, client):
-    page = PageFactory(parent=Page.objects.get(url_path="/"), slug="news")
+    page = PageFactory(parent=Page.objects.get(url_path="/", language="en"), slug="news")
     assert client.get("/news/").status_code == 200
     page.status = Page.Status.DRAFT
     page.save()
@@ -124,7 +124,7 @@ def test_cached_copy_never_outlives_a_scheduled_unpublish(
 ):
     settings.PAGE_CACHE_LOCAL_SECONDS = 300  # a process's own copy must not outlive it either
     page = PageFactory(
-        parent=Page.objects.get(url_path="/"),
+        parent=Page.objects.get(url_path="/", language="en"),
         slug="offer",
         expire_at=timezone.now() + timedelta(seconds=2),
     )

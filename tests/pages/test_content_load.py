@@ -6,7 +6,10 @@ from reversion.models import Version
 from pages.models import Block, LoadedContent, Page
 from pages.services import clinic_content_load
 
-CONTENT_KEYS = ["about", "conditions", "fibromyalgia", "home", "privacy"]
+ENGLISH_KEYS = ["about", "conditions", "fibromyalgia", "home", "privacy"]
+# The Spanish translations, each under a key of its own.
+CONTENT_KEYS = sorted([*ENGLISH_KEYS, *(f"es/{key}" for key in ENGLISH_KEYS)])
+SETTINGS_KEYS = ["site settings", "es/site settings"]
 
 
 def counts():
@@ -24,9 +27,11 @@ def rename_privacy_notice():
 def test_a_fresh_database_gets_every_page_marked_with_its_key(db):
     report = clinic_content_load()
 
-    assert sorted(report.created) == sorted(["site settings", *CONTENT_KEYS])
+    assert sorted(report.created) == sorted([*SETTINGS_KEYS, *CONTENT_KEYS])
     assert sorted(Page.objects.values_list("content_key", flat=True)) == CONTENT_KEYS
-    assert sorted(LoadedContent.objects.values_list("key", flat=True)) == CONTENT_KEYS
+    assert sorted(LoadedContent.objects.values_list("key", flat=True)) == sorted(
+        ["es/site settings", *CONTENT_KEYS]
+    )
 
 
 def test_a_renamed_page_is_not_brought_back_at_its_old_address(clinic_content):
@@ -91,11 +96,13 @@ def test_an_upgraded_database_matches_its_pages_once_without_duplicating(clinic_
     assert report.created == []
     assert report.deleted == ["about"]
     assert sorted(report.kept) == sorted(
-        ["site settings", "conditions", "fibromyalgia", "home", "privacy"]
+        [*SETTINGS_KEYS, *(key for key in CONTENT_KEYS if key != "about")]
     )
     assert counts() == before
     assert Page.objects.get(content_key="privacy").pk == privacy.pk
-    assert sorted(LoadedContent.objects.values_list("key", flat=True)) == CONTENT_KEYS
+    assert sorted(LoadedContent.objects.values_list("key", flat=True)) == sorted(
+        ["es/site settings", *CONTENT_KEYS]
+    )
     assert clinic_content_load().created == []
     assert counts() == before
 

@@ -134,7 +134,8 @@ def test_admin_index_lists_pages_due_for_review(admin_client, due_pages):
     rows = [row.th.get_text(strip=True) for row in panel.select("tbody tr")]
     assert rows == ["Overdue page", "Due soon page"]
     assert "Overdue" in panel.select("tbody tr")[0].get_text()
-    assert "5 published pages with no medical review recorded" in panel.get_text()
+    # The five starting pages and their five Spanish translations.
+    assert "10 published pages with no medical review recorded" in panel.get_text()
     # the usual list of apps is still there
     assert response.context["app_list"]
 

@@ -43,7 +43,7 @@ def test_pages_linking_to_names_menus_children_and_pages_linking_in_their_text(c
 
 
 def test_pages_linking_to_names_pages_linking_by_a_stored_link_or_a_call_to_action(conditions):
-    home = Page.objects.get(url_path="/")
+    home = Page.objects.get(url_path="/", language="en")
     in_text = PageFactory(title="Treatments", slug="treatments", parent=home)
     BlockFactory(page=in_text, text=f"See [what we treat](page:{conditions.pk}).")
     button = PageFactory(title="Costs", slug="costs", parent=home)

@@ -57,7 +57,7 @@ def test_a_page_published_later_joins_the_menus_when_its_time_comes(
     frame_cache, clinic_content, client
 ):
     page = PageFactory(
-        parent=Page.objects.get(url_path="/"),
+        parent=Page.objects.get(url_path="/", language="en"),
         slug="open-day",
         menu_title="Open day",
         show_in_menu=True,

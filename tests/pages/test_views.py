@@ -149,10 +149,18 @@ def test_pages_without_faqs_carry_no_faq_json_ld(clinic_content, client):
 def test_sitemap_lists_published_pages_with_lastmod(clinic_content, client):
     PageFactory(slug="hidden", status=Page.Status.DRAFT)
     body = client.get("/sitemap.xml").text
-    for url in ["/", "/conditions/", FIBROMYALGIA_URL, "/about/", "/privacy/"]:
+    english = ["/", "/conditions/", FIBROMYALGIA_URL, "/about/", "/privacy/"]
+    spanish = [
+        "/es/",
+        "/es/condiciones/",
+        "/es/condiciones/fibromialgia/",
+        "/es/sobre-nosotros/",
+        "/es/privacidad/",
+    ]
+    for url in english + spanish:
         assert f"<loc>http://testserver{url}</loc>" in body
     assert "/hidden/" not in body
-    assert body.count("<lastmod>") == 5
+    assert body.count("<lastmod>") == 10
 
 
 def test_robots_txt_points_at_the_sitemap(client):
