@@ -388,7 +388,14 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = tuple(
+            self._language_fieldset(obj, options)
+            if name == "Language"
+            else self._schedule_fieldset(obj, options)
+            if name == "Schedule"
+            else (name, options)
+            for name, options in super().get_fieldsets(request, obj)
+        )
         if obj is None or not obj.is_published:
             return fieldsets
         return tuple(
@@ -397,6 +404,31 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
             else (name, options)
             for name, options in fieldsets
         )
+
+    def _schedule_fieldset(self, page, options):
+        """Folded while nothing is scheduled: most pages never use it, and the block editor
+        below is long. Open as soon as a time is set, so a pending time is never hidden."""
+        draft = getattr(page, "loaded_draft", None)
+        if page is not None and (page.publish_at or page.expire_at or (draft and draft.publish_at)):
+            return "Schedule", options
+        return "Schedule", {**options, "classes": ("collapse",)}
+
+    def _language_fieldset(self, page, options):
+        """Folded to one line that names the page's language, so the long block editor keeps
+        its height; open, and saying so, when a translation is older than its source."""
+        if page is None:
+            return "Language", options
+        name = _LANGUAGE_NAMES_IN_ENGLISH.get(page.language, page.language)
+        if any(state.older_than_source for state in self._translation_states(page)):
+            return f"Language: {name}, a translation is older than its source", options
+        return f"Language: {name}", {**options, "classes": ("collapse",)}
+
+    @staticmethod
+    def _translation_states(page):
+        """The page's translation states, read once for the fieldset's name and its list."""
+        if not hasattr(page, "translation_states"):
+            page.translation_states = selectors.page_translations(page)
+        return page.translation_states
 
     def _page_for_change(self, request, object_id):
         page = self.get_object(request, unquote(object_id))
@@ -596,7 +628,7 @@ class PageAdmin(SortableAdminBase, VersionAdmin):
         and whether the translation is older than its source."""
         if page.pk is None:
             return "Save the page to translate it."
-        states = selectors.page_translations(page)
+        states = self._translation_states(page)
         rows = format_html_join(
             "",
             '<li>{}: <a href="{}">{}</a> ({}){}</li>',

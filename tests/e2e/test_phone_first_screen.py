@@ -60,11 +60,17 @@ def test_a_call_to_action_follows_the_introduction(site, phone):
     phone.wait_for_url(f"{site}/consultation/")
 
 
+REQUEST_LABEL = {"en": "Request a consultation", "es": "Solicitar una consulta"}
+
+
 def test_every_public_page_offers_a_consultation_request_in_its_header(site, phone):
     for name, path in PUBLIC_PAGES.items():
         if name == "not-found":
             continue  # drawn without the database: tests/pages/test_error_pages.py
         phone.goto(f"{site}{path}")
-        link = phone.locator(".site-header").get_by_role("link", name="Request a consultation")
-        assert link.is_visible(), f"{name}: no visible “Request a consultation” in the header"
-        assert link.get_attribute("href") == "/consultation/", name
+        language = "es" if path.startswith("/es/") else "en"
+        label = REQUEST_LABEL[language]
+        link = phone.locator(".site-header").get_by_role("link", name=label)
+        assert link.is_visible(), f"{name}: no visible “{label}” in the header"
+        form = "/es/consultation/" if language == "es" else "/consultation/"
+        assert link.get_attribute("href") == form, name

@@ -119,3 +119,22 @@ def test_next_scheduled_change_is_the_nearest_publish_or_unpublish_time_of_a_liv
     PageFactory(publish_at=now + datetime.timedelta(seconds=200))
     PageFactory(status=Page.Status.DRAFT, publish_at=now + datetime.timedelta(seconds=10))
     assert Page.objects.next_scheduled_change(now=now) == now + datetime.timedelta(seconds=90)
+
+
+def _schedule_section(admin_client, page):
+    response = admin_client.get(reverse("admin:pages_page_change", args=[page.pk]))
+    html = BeautifulSoup(response.content, "html.parser")
+    return html.select_one(".field-publish_at").find_parent(["details", "fieldset"])
+
+
+def test_the_schedule_is_folded_while_nothing_is_scheduled_and_open_once_a_time_is_set(
+    admin_client, fibromyalgia
+):
+    folded = _schedule_section(admin_client, fibromyalgia)
+    assert folded.name == "details"
+    assert folded.summary.get_text(strip=True) == "Schedule"
+
+    fibromyalgia.expire_at = timezone.now() + datetime.timedelta(days=30)
+    fibromyalgia.save()
+
+    assert _schedule_section(admin_client, fibromyalgia).name == "fieldset"

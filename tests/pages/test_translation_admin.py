@@ -49,6 +49,20 @@ def translations_cell(response):
     return html.select_one(".field-translations_overview")
 
 
+def language_section(response):
+    """The Language section of the page form: a folded <details> unless it needs attention."""
+    html = BeautifulSoup(response.content, "html.parser")
+    return html.select_one(".field-translations_overview").find_parent(["details", "fieldset"])
+
+
+def test_the_language_section_is_folded_to_a_line_naming_the_language(pair, editor_client):
+    section = language_section(editor_client.get(change_url(pair["condiciones"])))
+
+    assert section.name == "details"
+    assert section.summary.get_text(strip=True) == "Language: Spanish"
+    assert not section.has_attr("open")
+
+
 def test_a_source_page_lists_its_translations_with_their_state(pair, editor_client):
     cell = translations_cell(editor_client.get(change_url(pair["conditions"])))
 
@@ -79,8 +93,10 @@ def test_a_translation_is_flagged_older_when_its_source_changed_after_it(pair, e
 
     assert translation_is_older_than_source(translation, source)
     for page in (source, translation):
-        cell = translations_cell(editor_client.get(change_url(page)))
-        assert "Older than its source" in cell.text
+        response = editor_client.get(change_url(page))
+        assert "Older than its source" in translations_cell(response).text
+        assert language_section(response).name == "fieldset"  # open, not folded away
+        assert "a translation is older than its source" in language_section(response).text
 
     translation.save()  # the translator brings it up to date
     assert not translation_is_older_than_source(translation, source)
