@@ -739,7 +739,7 @@ def booking_calendar_file(*, booking, cancelled=False):
         gettext("Your reference: {reference}").format(
             reference=booking.consultation_request.reference
         ),
-        consultation_type.joining_details,
+        consultation_type.patient_joining_details(),
         gettext("To change or cancel, call us at {phone}.").format(phone=site.phone)
         if site.phone
         else "",
