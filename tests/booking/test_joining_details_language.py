@@ -1,6 +1,7 @@
 """How to join a consultation, in the patient's language: the clinic's Spanish words in a
 Spanish-speaking patient's confirmation, reminder and calendar file; the English ones when no
-Spanish text was entered, and always for an English-speaking patient."""
+Spanish text was entered, and always for an English-speaking patient. The calendar file's
+location (the way of meeting) follows the patient's language too."""
 
 import datetime
 
@@ -37,7 +38,7 @@ def confirmed_mail(staff, consultation_type, language, by):
     services.booking_confirm(booking=booking, by=by)
     (email,) = OutboundEmail.objects.filter(kind=BookingEmailKind.CONFIRMED)
     (event,) = icalendar.Calendar.from_ical(email.calendar_file).walk("VEVENT")
-    return email.body, str(event["DESCRIPTION"])
+    return email.body, f"{event['LOCATION']}\n{event['DESCRIPTION']}"
 
 
 def test_a_spanish_speaker_reads_how_to_join_in_spanish(staff, phone, admin_user):
@@ -46,6 +47,8 @@ def test_a_spanish_speaker_reads_how_to_join_in_spanish(staff, phone, admin_user
     body, description = confirmed_mail(staff, phone, "es", admin_user)
     assert SPANISH in body and SPANISH in description
     assert ENGLISH not in body + description
+    assert "Llamada telefónica" in description  # where: the way of meeting, in Spanish too
+    assert "Phone call" not in description
 
 
 def test_without_a_spanish_text_the_english_one_is_sent(staff, phone, admin_user):
@@ -60,3 +63,4 @@ def test_an_english_speaker_reads_the_english_text(staff, phone, admin_user):
     body, description = confirmed_mail(staff, phone, "en", admin_user)
     assert ENGLISH in body and ENGLISH in description
     assert SPANISH not in body + description
+    assert "Phone call" in description
