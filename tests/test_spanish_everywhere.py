@@ -99,7 +99,10 @@ def english_labels():
 
 LABELS = english_labels()
 LABEL_PATTERN = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(re.escape(label) for label in LABELS) + r")(?![A-Za-z])"
+    # Longest first, so a message is reported whole ("Phone call", not "Phone").
+    r"(?<![A-Za-z])(?:"
+    + "|".join(re.escape(label) for label in sorted(LABELS, key=len, reverse=True))
+    + r")(?![A-Za-z])"
 )
 
 
@@ -310,3 +313,51 @@ def test_every_spanish_booking_page_is_all_spanish(client, content, spanish_link
     )
     look("request closed", client.get(pick))
     assert {name: english for name, english in seen.items() if english} == {}
+
+
+def test_every_email_to_a_spanish_speaking_patient_is_all_spanish(
+    client, content, spanish_token, settings, admin_user
+):
+    from consultations.models import EmailKind
+    from consultations.services import consultation_request_booking_link_resend
+    from outbox.models import OutboundEmail
+
+    settings.CONSULTATION_MIN_FILL_SECONDS = 0
+    staff = StaffFactory()
+    weekday_windows(staff, start=datetime.time(9, 0), end=datetime.time(17, 0), days=range(7))
+    ConsultationTypeFactory(joining_details_es="Le llamaremos al número que nos dio.")
+    data = form_data(submission_token=spanish_token(), **SPANISH_ANSWERS)
+    assert client.post("/es/consultation/", data).status_code == 302
+    consultation_request = ConsultationRequest.objects.get()
+    (acknowledgement,) = OutboundEmail.objects.filter(kind=EmailKind.PATIENT_ACKNOWLEDGEMENT)
+    pick = re.search(r"/es/consultation/booking/\S+/", acknowledgement.body).group(0)
+
+    # Staff alerts are in English on purpose: staff screens and mail stay English.
+    seen = {}
+
+    def read_the_patients_mail():
+        # Read as each is queued: moving a booking withdraws its reminder.
+        for email in OutboundEmail.objects.all():
+            if email.recipients == [consultation_request.email]:
+                seen[email.pk] = email
+
+    read_the_patients_mail()
+    slots = BeautifulSoup(client.get(pick).text, "html.parser").find_all("input", {"name": "slot"})
+    assert client.post(pick, {"slot": slots[0]["value"]}).status_code == 302
+    booking = selectors.booking_active_for(consultation_request=consultation_request)
+    services.booking_confirm(booking=booking, by=admin_user)
+    assert services.booking_reminders_queue(now=booking.start - datetime.timedelta(hours=1))
+    read_the_patients_mail()
+    assert client.post(pick, {"slot": slots[5]["value"]}).status_code == 302
+    assert client.post(f"{pick}cancel/").status_code == 302
+    consultation_request_booking_link_resend(request=consultation_request, by=admin_user)
+    read_the_patients_mail()
+
+    to_patient = seen.values()
+    assert len(to_patient) == 6  # received, confirmed, reminder, moved, cancelled, new link
+    found = {}
+    for email in to_patient:
+        words = f"{email.subject}\n{email.body}\n{email.calendar_file}".replace("<", "‹")
+        if english := english_on(words, content=content):
+            found[email.kind] = english
+    assert found == {}
