@@ -159,6 +159,15 @@ class ConsultationType(models.Model):
             "you gave us.” or how to join the video call. Never anything clinical."
         ),
     )
+    joining_details_es = models.TextField(
+        "how to join, in Spanish",
+        blank=True,
+        max_length=500,
+        help_text=(
+            "The same words for patients who wrote to us in Spanish (“Le llamaremos al número "
+            "que nos dio.”). Left blank, they get the English text above."
+        ),
+    )
     is_active = models.BooleanField(
         "bookable",
         default=True,
@@ -189,6 +198,14 @@ class ConsultationType(models.Model):
         if (translation.get_language() or "en").split("-")[0] == "en":
             return self.name
         return str(PATIENT_MODE_LABELS.get(self.mode, self.name))
+
+    def patient_joining_details(self):
+        """How to join, in the active language: the Spanish text for a Spanish-speaking patient
+        when the clinic entered one, else the English."""
+        language = (translation.get_language() or "en").split("-")[0]
+        if language == "es" and self.joining_details_es.strip():
+            return self.joining_details_es
+        return self.joining_details
 
 
 class BookingSettings(SingletonModel):

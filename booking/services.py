@@ -39,6 +39,7 @@ from pages.templating import PUBLIC_TEMPLATES
 
 from .models import (
     MANAGE_SCHEDULES,
+    PATIENT_MODE_LABELS,
     Availability,
     Booking,
     BookingEmailKind,
@@ -734,12 +735,13 @@ def booking_calendar_file(*, booking, cancelled=False):
     if consultation_type.mode == consultation_type.Mode.IN_PERSON:
         location = ", ".join([site.clinic_name, *site.address_lines])
     else:
-        location = consultation_type.get_mode_display()
+        # The way of meeting in the patient's language ("Llamada telefónica").
+        location = str(PATIENT_MODE_LABELS[consultation_type.mode])
     description = [
         gettext("Your reference: {reference}").format(
             reference=booking.consultation_request.reference
         ),
-        consultation_type.joining_details,
+        consultation_type.patient_joining_details(),
         gettext("To change or cancel, call us at {phone}.").format(phone=site.phone)
         if site.phone
         else "",
