@@ -31,19 +31,9 @@ LOCALE_DIR = BASE_DIR / "locale"
 DOMAIN = "django"
 TEMPLATE_FILE = LOCALE_DIR / f"{DOMAIN}.pot"
 
-# The project's own packages (pyproject.toml); tests, benchmarks and migrations show no one
-# a translated word.
-PYTHON_PACKAGES = (
-    "clinic_site",
-    "phi",
-    "outbox",
-    "audit",
-    "staff",
-    "pages",
-    "booking",
-    "consultations",
-    "ops",
-)
+# The project's own packages: its settings package and every app beside it (tests, benchmarks
+# and migrations show no one a translated word).
+PYTHON_PACKAGES = ("clinic_site", *sorted(path.parent.name for path in BASE_DIR.glob("*/apps.py")))
 JINJA2_TEMPLATES = BASE_DIR / "templates" / "jinja2"
 JINJA2_SUFFIXES = (".html", ".txt", ".ics")
 

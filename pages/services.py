@@ -537,20 +537,6 @@ def page_unpublish(*, page, by=None):
     return True
 
 
-def _free_copy_slug(parent_id, slug):
-    base = f"{(slug or 'home')[:90]}-copy"
-    taken = set(
-        Page.objects.filter(parent_id=parent_id, slug__startswith=base).values_list(
-            "slug", flat=True
-        )
-    )
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
-
-
 @transaction.atomic
 def page_copy(*, page, by=None):
     """A draft copy of a page and its blocks, beside it: “… (copy)”, its own address, not in
@@ -564,7 +550,7 @@ def page_copy(*, page, by=None):
         reading_ease=source.reading_ease,
     )
     copy.title = f"{source.title[:190]} (copy)"
-    copy.slug = _free_copy_slug(source.parent_id, source.slug)
+    copy.slug = _free_slug(source.parent, source.language, f"{(source.slug or 'home')[:90]}-copy")
     copy.status = Page.Status.DRAFT
     copy.show_in_menu = False
     copy.publish_at = copy.expire_at = None
