@@ -8,10 +8,10 @@ import datetime
 import icalendar
 import pytest
 
-from booking import selectors, services
 from booking.models import BookingEmailKind
 from outbox.models import OutboundEmail
 from tests.booking.factories import StaffFactory, weekday_windows
+from tests.booking.test_emails import confirmed_booking_at_first_slot
 from tests.consultations.factories import ConsultationRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +28,7 @@ def staff():
 
 def confirmed_mail(staff, consultation_type, language, by):
     consultation_request = ConsultationRequestFactory(language=language)
-    slots = selectors.available_slots(consultation_type=consultation_type)
-    booking = services.booking_request_create(
-        consultation_request=consultation_request,
-        consultation_type=consultation_type,
-        staff_id=staff.pk,
-        start=slots[0].start,
-    )
-    services.booking_confirm(booking=booking, by=by)
+    confirmed_booking_at_first_slot(staff, consultation_type, consultation_request, by=by)
     (email,) = OutboundEmail.objects.filter(kind=BookingEmailKind.CONFIRMED)
     (event,) = icalendar.Calendar.from_ical(email.calendar_file).walk("VEVENT")
     return email.body, f"{event['LOCATION']}\n{event['DESCRIPTION']}"
