@@ -205,7 +205,9 @@ def render(text, pages):
     """
     text = text or ""
     if not has_markup(text):
-        # Most text has no markup: escaped as Jinja2 would, lines joined by <br>.
+        # Most text has no markup, and is one line: escaped as Jinja2 would, lines joined by <br>.
+        if "\n" not in text:
+            return escape(text)
         return Markup("<br>").join(text.split("\n"))
     html = "<br>".join(_html(parse_line(line), pages) for line in text.split("\n"))
     return Markup(_CLEANER.clean(html))  # noqa: S704 - escaped above, cleaned by nh3
