@@ -40,11 +40,16 @@ THREADS = 2
 PORT = int(os.environ.get("BENCH_PORT", "8301"))  # and the next ones for the other servers
 
 # The servers the rows are loaded on: the production setup, then with the anonymous page cache
-# off, then with the menus and settings cache off too (pages/cache.py).
+# off (as for a visitor with a session cookie or a query string), then with nothing cached at
+# all: no menus and settings, no page rows (pages/cache.py).
 SERVERS = {
     "cached": {"PAGE_CACHE_SECONDS": "300"},
     "page-cache-off": {"PAGE_CACHE_SECONDS": "0"},
-    "nothing-cached": {"PAGE_CACHE_SECONDS": "0", "SITE_FRAME_CACHE_SECONDS": "0"},
+    "nothing-cached": {
+        "PAGE_CACHE_SECONDS": "0",
+        "SITE_FRAME_CACHE_SECONDS": "0",
+        "PAGE_CONTENT_CACHE_SECONDS": "0",
+    },
 }
 
 ADMIN = "/" + os.environ.get("DJANGO_ADMIN_URL", "admin/")
@@ -84,12 +89,14 @@ ROWS = {
     ),
     "home": Row("home page", "/"),
     "fibromyalgia": Row("fibromyalgia page, anonymous, cache warm", FIBROMYALGIA),
+    # Rendered on every visit; its rows, the menus and settings come from the shared cache.
     "fibromyalgia-uncached": Row(
         "fibromyalgia page, page cache off", FIBROMYALGIA, server="page-cache-off"
     ),
-    # For reading the table, not a target: what the menus and settings cache buys.
+    # For reading the table, not a target: every row read from the database and rendered, as
+    # for the first visit after an edit.
     "fibromyalgia-nothing-cached": Row(
-        "fibromyalgia page, page cache and menus cache off",
+        "fibromyalgia page, nothing cached (rows read, page rendered)",
         FIBROMYALGIA,
         server="nothing-cached",
         public=False,

@@ -30,6 +30,11 @@ page; a process's own copy never outlives the shared one.
 Never cached: requests with a session cookie (every signed-in person has one), requests with a
 query string, anything but a plain 200, and responses that set a cookie, used the CSRF token or
 a CSP nonce, or changed the session. The consultation form is never marked.
+
+For the visits this cache does not serve, two smaller entries keep what every visit would read:
+the menus and settings every page shows (site_frame_cached) and each published page's own rows
+(page_content_cached). They are retired by the same generation number and schedule, so they
+are right whenever a fresh reading would be; the page is still rendered on every such visit.
 """
 
 import functools
@@ -51,8 +56,10 @@ from django.utils import timezone, translation
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
-# "v1": the shape of the stored frame (CachedFrame of nav rows and settings).
-SITE_FRAME_KEY = "pages:site-frame:v1"
+# "v2": the shape of the stored frame (a CachedValue of nav rows and settings).
+SITE_FRAME_KEY = "pages:site-frame:v2"
+# Followed by the shape of what is kept and the page's number (pages.selectors).
+PAGE_CONTENT_KEY = "pages:page-content"
 
 
 class CachedPage(NamedTuple):
@@ -63,8 +70,8 @@ class CachedPage(NamedTuple):
     expires_at: float  # time.time() after which it must not be served
 
 
-class CachedFrame(NamedTuple):
-    """The site's menus and settings as the shared cache keeps them (site_frame_cached)."""
+class CachedValue(NamedTuple):
+    """Rows every visit would read, as the shared cache keeps them (_kept_while_current)."""
 
     generation: int
     value: object
@@ -119,25 +126,22 @@ def _seconds_until_next_schedule_change():
     return None if change is None else (change - now).total_seconds()
 
 
-def site_frame_cached(load):
-    """What `load()` returns (the site's menus and settings), kept in the shared cache.
+def _kept_while_current(key, load, *, seconds, what):
+    """What `load()` returns, kept in the shared cache under `key` for `seconds` at most.
 
-    Every page shows the menus and the clinic's settings, and they change only when an editor
-    saves something in this app or a scheduled publish time passes: the same generation number
-    and expiry as the cached pages retire the copy, so it is right whenever a freshly read one
-    would be. Its own setting, SITE_FRAME_CACHE_SECONDS, so it also serves the pages the page
-    cache does not keep (signed-in visitors, the consultation form, search results).
+    The entry carries the generation number current when it was read, so any edit in this
+    app retires it at once, and it is never kept past the next scheduled publish or unpublish
+    time: it is right whenever a freshly read one would be. A cache outage reads afresh.
     """
-    seconds = settings.SITE_FRAME_CACHE_SECONDS
     if seconds <= 0:
         return load()
     try:
-        found = cache.get_many([GENERATION_KEY, SITE_FRAME_KEY])
+        found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY) or _start_generation()
     except Exception:
-        logger.exception("Page cache: unavailable, reading the menus and settings instead")
+        logger.exception("Page cache: unavailable, reading %s instead", what)
         return load()
-    cached = found.get(SITE_FRAME_KEY)
+    cached = found.get(key)
     if cached is not None and cached.generation == generation and cached.expires_at > time.time():
         return cached.value
     value = load()
@@ -145,14 +149,44 @@ def site_frame_cached(load):
     timeout = seconds if until_change is None else min(seconds, math.floor(until_change))
     if timeout >= 1:
         try:
-            cache.set(
-                SITE_FRAME_KEY,
-                CachedFrame(generation, value, expires_at=time.time() + timeout),
-                timeout,
-            )
+            cache.set(key, CachedValue(generation, value, time.time() + timeout), timeout)
         except Exception:
-            logger.exception("Page cache: could not store the menus and settings")
+            logger.exception("Page cache: could not store %s", what)
     return value
+
+
+def site_frame_cached(load):
+    """What `load()` returns (the site's menus and settings), kept in the shared cache.
+
+    Every page shows the menus and the clinic's settings, and they change only when an editor
+    saves something in this app or a scheduled publish time passes. Its own setting,
+    SITE_FRAME_CACHE_SECONDS, so it also serves the pages the page cache does not keep
+    (signed-in visitors, the consultation form, search results).
+    """
+    return _kept_while_current(
+        SITE_FRAME_KEY,
+        load,
+        seconds=settings.SITE_FRAME_CACHE_SECONDS,
+        what="the menus and settings",
+    )
+
+
+def page_content_cached(key, load):
+    """What `load()` reads of a published page (its own rows, the page and its blocks, or what
+    is worked out from them, such as the privacy notice's version), kept in the shared cache
+    under `key`, which names the page and the shape of what is kept.
+
+    For the visits the page cache does not serve: a patient who has sent the form carries a
+    session cookie, an address from an advert carries a query string, staff are signed in.
+    Retired like the menus (see _kept_while_current); its own setting,
+    PAGE_CONTENT_CACHE_SECONDS.
+    """
+    return _kept_while_current(
+        f"{PAGE_CONTENT_KEY}:{key}",
+        load,
+        seconds=settings.PAGE_CONTENT_CACHE_SECONDS,
+        what="the page",
+    )
 
 
 def _cache_key(request):

@@ -1,7 +1,8 @@
 """Reads for the public pages, shaped so a page costs a fixed number of queries."""
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from django.db import DatabaseError
@@ -9,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .addresses import page_path
-from .cache import site_frame_cached
+from .cache import page_content_cached, site_frame_cached
 from .languages import SOURCE_LANGUAGE, active_language, language_codes
 from .models import Block, BlockContent, Image, Page, PageDraft, SiteSettings
 
@@ -106,6 +107,7 @@ class SiteTree:
     def __init__(self, rows, *, language=SOURCE_LANGUAGE):
         self.language = language
         self.by_pk = {row.pk: row for row in rows}
+        self._by_address = {(row.language, row.url_path): row for row in rows}
         self._groups = {}
         for row in rows:
             parent = self.by_pk.get(row.parent_id)
@@ -155,6 +157,11 @@ class SiteTree:
 
     def _in_language(self, rows):
         return [row for row in rows if row.language == self.language]
+
+    def page_at(self, url_path, language):
+        """The live page at this address (as stored, without the language's prefix) in this
+        language, or None."""
+        return self._by_address.get((language, url_path))
 
     def menu(self):
         return [row for row in self._in_language(self.by_pk.values()) if row.show_in_menu]
@@ -214,26 +221,33 @@ def _read_site_frame(request, *, now=None):
     _last_known_frame.update(nav_rows=nav_rows, site_settings=settings)
 
 
-def read_published_page(request, url_path):
-    """The published page at this address (as stored, without the language's prefix) in the
-    request's language, and its body blocks, or (None, []).
+def read_published_page(request, url_path, *, language=None):
+    """The published page at this address (as stored, without the language's prefix) in
+    `language` (the request's by default), and its body blocks, or (None, []).
 
-    The page comes with its reviewer and hero image in one query; the site's menus and
-    settings, which every page shows, are read for the request at the same moment, so a page
-    and its menus agree on what is live.
+    Whether a live page is at this address is the site tree's answer: the tree holds every page
+    `published()` lets the public see, read with the menus for this request, so a page and its
+    menus agree on what is live, and an address without a live page costs no query. The page
+    and its blocks are then read by the page's number, from the shared cache while nothing in
+    this app changes (pages/cache.py, page_content_cached).
     """
-    now = timezone.now()
-    SiteTree.for_request(request, now=now)
+    tree = SiteTree.for_request(request, now=timezone.now())
+    live = tree.page_at(url_path, language or active_language())
     site_settings_for(request)
+    if live is None:
+        return None, []
+    return page_content_cached(f"{_CONTENT_SHAPE}:{live.pk}", lambda: _page_and_body(live.pk))
+
+
+def _page_and_body(pk):
+    """The page with its reviewer and hero image in one query, and its body blocks in another."""
     page = (
-        Page.objects.published(at=now)
-        .filter(url_path=url_path, language=active_language())
+        Page.objects.filter(pk=pk)
         .select_related("medical_reviewer", "hero_image")
         .only(*_PAGE_FIELDS)
-        .order_by("pk")
         .first()
     )
-    if page is None:
+    if page is None:  # deleted since the site tree was read
         return None, []
     return page, page_body(page)
 
@@ -273,6 +287,15 @@ class BodyBlock(BlockContent):
     button_target: str
     button_page_id: int | None
     image: Image | None
+
+
+# Names what the shared cache keeps of a page (read_published_page), so a release that reads
+# other fields never takes an entry of another shape for its own.
+_CONTENT_SHAPE = hashlib.sha256(
+    repr(
+        (_PAGE_FIELDS, _BODY_BLOCK_FIELDS, _IMAGE_FIELDS, [f.name for f in fields(BodyBlock)])
+    ).encode()
+).hexdigest()[:12]
 
 
 def page_body(page):

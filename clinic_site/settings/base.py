@@ -239,6 +239,10 @@ PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 # cache; any edit in the pages app retires them at once (pages/cache.py, site_frame_cached).
 # Only with Redis: a copy in one process's memory would miss an edit saved through another.
 SITE_FRAME_CACHE_SECONDS = env.int("SITE_FRAME_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# How long a published page's own rows (the page, its blocks) are kept in the shared cache for
+# the visits the page cache does not serve (a session cookie, a query string, staff); retired
+# like the menus (pages/cache.py, page_content_cached). Only with Redis, for the same reason.
+PAGE_CONTENT_CACHE_SECONDS = env.int("PAGE_CONTENT_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 # --- Production hardening (issue 8) -----------------------------------------------------
 # Security headers on every response. HSTS is only ever sent over HTTPS, so it is harmless in

@@ -23,6 +23,7 @@ WHITENOISE_USE_FINDERS = True
 # no other test sees a page cached by an earlier one.
 PAGE_CACHE_SECONDS = 0
 SITE_FRAME_CACHE_SECONDS = 0
+PAGE_CONTENT_CACHE_SECONDS = 0
 
 # Consultation requests: fixed keys so tests are repeatable (never used outside tests).
 FIELD_ENCRYPTION_KEYS = ["kZ0cQ0F0bm0rYl8wV2tGc2tHQnZ2Y1pGZ3hkR0s3ZXA="]

@@ -25,3 +25,15 @@ def page_cache(settings):
     yield
     cache.clear()
     caches["page_copies"].clear()
+
+
+@pytest.fixture
+def shared_cache_down(monkeypatch):
+    """Every call to the shared cache fails, as when Redis is unreachable. Name it after the
+    fixtures that load content: loading it saves pages, which tells the cache."""
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to redis")
+
+    for method in ("get", "get_many", "add", "set"):
+        monkeypatch.setattr(cache, method, refuse)
