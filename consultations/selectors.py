@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from booking.models import Booking
 from pages.addresses import page_path
+from pages.cache import page_content_cached
 from pages.languages import SOURCE_LANGUAGE
 from pages.models import Page
 from pages.selectors import SiteTree, site_settings_for
@@ -70,23 +71,25 @@ def privacy_notice_current(language=None):
     own version. When no notice is published the version says "unavailable", honestly.
     """
     language = _notice_language(language or translation.get_language())
-    rows = list(_privacy_notice_words(now=timezone.now(), language=language))
-    return _privacy_notice_from_rows(rows, language)
+    return _read_privacy_notice(now=timezone.now(), language=language)
 
 
 def privacy_notice_for_page(request):
     """The published privacy notice in the page's language, as `privacy_notice_current` gives
     it, read with the menus and settings of the page that shows it, at the same moment, so that
-    they agree on what is published."""
+    they agree on what is published. Like a page's own rows, it comes from the shared cache
+    while nothing in the pages app changes (pages.cache.page_content_cached)."""
     now = timezone.now()
     SiteTree.for_request(request, now=now)
     site_settings_for(request)
     language = _notice_language(translation.get_language())
+    return page_content_cached(
+        f"privacy-notice:v1:{language}", lambda: _read_privacy_notice(now=now, language=language)
+    )
+
+
+def _read_privacy_notice(*, now, language):
     rows = list(_privacy_notice_words(now=now, language=language))
-    return _privacy_notice_from_rows(rows, language)
-
-
-def _privacy_notice_from_rows(rows, language):
     if not rows:
         return PrivacyNotice(url="", version=NOTICE_UNAVAILABLE, language=language)
     title = rows[0][0]

@@ -1,6 +1,7 @@
 import hashlib
 
 import pytest
+from django.core.cache import cache
 
 from consultations.selectors import (
     NOTICE_UNAVAILABLE,
@@ -78,3 +79,25 @@ def test_the_form_page_reads_the_notice_menus_and_settings_in_three_queries(
     with django_assert_num_queries(3):  # the notice, the menus, the settings
         response = client.get("/consultation/")
     assert response.status_code == 200
+
+
+def test_with_the_shared_cache_the_form_reads_nothing_and_a_new_notice_shows_at_once(
+    notice, client, rf, settings, django_assert_num_queries
+):
+    settings.SITE_FRAME_CACHE_SECONDS = 300
+    settings.PAGE_CONTENT_CACHE_SECONDS = 300
+    cache.clear()
+    selectors.site_settings()  # created on first use, which counts as an edit
+    client.get("/consultation/")
+    with django_assert_num_queries(0):
+        assert client.get("/consultation/").status_code == 200
+    before = privacy_notice_for_page(rf.get("/consultation/"))
+
+    paragraph = notice.blocks.get(kind=Block.Kind.PARAGRAPH)
+    paragraph.text = "Your answers, encrypted, and kept for six years."
+    paragraph.save()
+
+    after = privacy_notice_for_page(rf.get("/consultation/"))
+    assert after != before
+    assert after == privacy_notice_current()
+    cache.clear()
