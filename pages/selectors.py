@@ -221,9 +221,9 @@ def _read_site_frame(request, *, now=None):
     _last_known_frame.update(nav_rows=nav_rows, site_settings=settings)
 
 
-def read_published_page(request, url_path, *, language=None):
-    """The published page at this address (as stored, without the language's prefix) in
-    `language` (the request's by default), and its body blocks, or (None, []).
+def read_published_page(request, url_path):
+    """The published page at this address (as stored, without the language's prefix) in the
+    request's language, and its body blocks, or (None, []).
 
     Whether a live page is at this address is the site tree's answer: the tree holds every page
     `published()` lets the public see, read with the menus for this request, so a page and its
@@ -232,7 +232,7 @@ def read_published_page(request, url_path, *, language=None):
     this app changes (pages/cache.py, page_content_cached).
     """
     tree = SiteTree.for_request(request, now=timezone.now())
-    live = tree.page_at(url_path, language or active_language())
+    live = tree.page_at(url_path, active_language())
     site_settings_for(request)
     if live is None:
         return None, []
